@@ -1,0 +1,151 @@
+"""Finding models, services and families by name: exact aliases, mentions in free text, typos.
+
+One normalisation (`normalize`) is applied to aliases and to text alike, so "Claude-3-5-Haiku",
+"claude 3.5 haiku" and "클로드 3.5 하이쿠" meet in the same form. Mentions are found with one compiled
+regular expression over every alias (longest first); typos fall back to rapidfuzz over word n-grams.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.catalog.catalog import Catalog
+
+Kind = Literal["model", "service", "group"]
+
+_DIGIT_DASH = re.compile(r"(?<![\d.])(\d)[-_](\d)(?!\d)")
+_THOUSANDS = re.compile(r"(\d),(?=\d{3}(?!\d))")
+_PUNCT = re.compile(r"[^\w\s.:+/$]")
+_SPACES = re.compile(r"[\s\-_/]+")
+_HANGUL = re.compile(r"[가-힣]")
+FUZZY_ACCEPT = 86
+FUZZY_SUGGEST = 60
+
+
+def normalize(text: str) -> str:
+    """Lower case; "3-5" → "3.5"; punctuation dropped except . : + (ids, versions, "R+")."""
+    text = _THOUSANDS.sub(r"\1", _DIGIT_DASH.sub(r"\1.\2", text.lower()))
+    text = _PUNCT.sub(" ", text)
+    text = _SPACES.sub(" ", text)
+    return _SPACES.sub(" ", re.sub(r"\.(?=\s|$)|(?<=\s)\.", " ", text)).strip()
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: Kind
+    key: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    target: Target
+    start: int
+    end: int
+    surface: str
+    corrected: bool = False
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of resolving one name: a target, or the closest names to suggest."""
+
+    target: Target | None
+    suggestions: tuple[str, ...] = ()
+    corrected: bool = False
+
+
+class NameIndex:
+    """Every name a user may type for a catalog item, resolved to its model, service or group."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._exact: dict[str, Target] = {}
+        self._display: dict[Target, str] = {}
+        for model in catalog.models.values():
+            target = Target("model", model.key)
+            self._add(target, model.name, [model.key, *model.aliases, *model.ids, *model.inference_profiles])
+        for service in catalog.services.values():
+            self._add(Target("service", service.key), service.name, [service.key, *service.aliases])
+        for group in catalog.groups.values():
+            self._add(Target("group", group.key), group.aliases[0], group.aliases)
+        self._squeezed = {n.replace(" ", ""): t for n, t in self._exact.items()}
+        names = sorted(self._exact, key=len, reverse=True)
+        self._pattern = re.compile("|".join(_alias_regex(n) for n in names))
+        self._fuzzy_names = [n for n in names if ":" not in n and len(n) >= 3]
+
+    def _add(self, target: Target, display: str, names: list[str]) -> None:
+        self._display[target] = display
+        for name in [display, *names]:
+            self._exact.setdefault(normalize(name), target)
+
+    def display(self, target: Target) -> str:
+        return self._display[target]
+
+    def resolve(self, name: str) -> Resolution:
+        """Resolve a name typed on its own (a command argument): exact, then a confident typo fix."""
+        key = normalize(name)
+        if key in self._exact:
+            return Resolution(self._exact[key])
+        found = self.mentions(name)
+        if len(found) == 1 and found[0].end - found[0].start >= len(key) * 0.6:
+            return Resolution(found[0].target)
+        hits = process.extract(key, self._fuzzy_names, scorer=fuzz.WRatio, limit=8)
+        best = [(self._exact[h[0]], h[1]) for h in hits]
+        if best and best[0][1] >= FUZZY_ACCEPT and all(t == best[0][0] for t, s in best if s >= best[0][1] - 1):
+            return Resolution(best[0][0], corrected=True)
+        return Resolution(None, self._suggest(best))
+
+    def _suggest(self, scored: list[tuple[Target, float]]) -> tuple[str, ...]:
+        names: list[str] = []
+        for target, score in scored:
+            name = self._display[target]
+            if score >= FUZZY_SUGGEST and name not in names:
+                names.append(name)
+        return tuple(names[:4])
+
+    def closest(self, text: str, limit: int = 4) -> tuple[str, ...]:
+        """The closest item names to an unknown name, best first (for "did you mean")."""
+        hits = process.extract(normalize(text), self._fuzzy_names, scorer=fuzz.WRatio, limit=limit * 4)
+        return self._suggest([(self._exact[h[0]], h[1]) for h in hits])[:limit]
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Catalog names that occur in free text, in order, each target once."""
+        norm = normalize(text)
+        seen: set[Target] = set()
+        found: list[Mention] = []
+        for match in self._pattern.finditer(norm):
+            surface = re.sub(r"\s", " ", match.group(0))
+            target = self._exact.get(surface) or self._squeezed.get(surface.replace(" ", ""))
+            if target is not None and target not in seen:
+                seen.add(target)
+                found.append(Mention(target, match.start(), match.end(), surface))
+        return found
+
+    def fuzzy_mentions(self, text: str, skip: set[str] | None = None) -> list[Mention]:
+        """Typo-tolerant mentions: word n-grams (1–4 words) scored against every alias."""
+        words = [w for w in normalize(text).split() if w not in (skip or set())]
+        found: list[Mention] = []
+        seen: set[Target] = set()
+        for size in (4, 3, 2, 1):
+            for i in range(len(words) - size + 1):
+                gram = " ".join(words[i : i + size])
+                if len(gram) < 4 or not re.search(r"[a-z가-힣]", gram):
+                    continue
+                hit = process.extractOne(gram, self._fuzzy_names, scorer=fuzz.ratio, score_cutoff=FUZZY_ACCEPT)
+                if hit is not None:
+                    target = self._exact[hit[0]]
+                    if target not in seen:
+                        seen.add(target)
+                        found.append(Mention(target, i, i + size, gram, corrected=True))
+        return found
+
+
+def _alias_regex(name: str) -> str:
+    body = r"\s?".join(re.escape(part) for part in name.split(" "))
+    start = r"(?<![a-z0-9가-힣])" if _HANGUL.match(name) else r"(?<![a-z0-9])"
+    end = "" if _HANGUL.search(name[-1]) else r"(?![a-z0-9])(?!\.\d)"
+    return f"{start}{body}{end}"

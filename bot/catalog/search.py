@@ -1,0 +1,127 @@
+"""Filtering and ranking models under constraints (region, modality, feature, context, provider, price)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from bot.catalog.catalog import Catalog
+from bot.catalog.pricing import Workload, blended_per_million, estimate, per_million, token_price, unit_prices
+from bot.catalog.schema import Availability, Modality, Mode, Model
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a user asks for. Empty fields do not filter."""
+
+    region: str | None = None
+    modalities_in: frozenset[Modality] = frozenset()
+    modalities_out: frozenset[Modality] = frozenset()
+    features: frozenset[str] = frozenset()
+    min_context: int | None = None
+    providers: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    members: frozenset[str] = frozenset()
+    mode: Mode = Mode.on_demand
+    max_price: Decimal | None = None
+    include_legacy: bool = False
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A model with the figure it was ranked by (USD per 1M blended, per unit, or the workload's cost)."""
+
+    model: Model
+    figure: Decimal | None
+    basis: str
+    availability: Availability | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    ranked: tuple[Ranked, ...]
+    unpriced: tuple[Model, ...] = field(default=())
+
+
+def availability_in(model: Model, region: str) -> Availability | None:
+    for avail in model.availability:
+        if avail.region == region:
+            return avail
+    return None
+
+
+def offered_in(model: Model, region: str) -> bool:
+    """Usable in the region today: GA or preview there, or priced there by the pricing page."""
+    avail = availability_in(model, region)
+    if avail is not None:
+        return avail.status in ("ga", "preview")
+    return any(region in p.regions for p in model.prices)
+
+
+def matches(model: Model, c: Criteria) -> bool:
+    if model.lifecycle == "legacy" and not c.include_legacy and not c.members:
+        return False
+    checks = (
+        not c.members or model.key in c.members,
+        not c.kinds or model.kind in c.kinds,
+        not c.providers or model.provider.lower() in c.providers,
+        c.modalities_in <= set(model.modalities_in),
+        c.modalities_out <= set(model.modalities_out),
+        all(_has_feature(model, f) for f in c.features),
+        c.min_context is None or (model.context_window or 0) >= c.min_context,
+        c.region is None or offered_in(model, c.region),
+    )
+    return all(checks)
+
+
+def _has_feature(model: Model, feature: str) -> bool:
+    if feature == "fine_tuning":
+        return bool(model.features.fine_tuning)
+    return bool(getattr(model.features, feature, False))
+
+
+def search(
+    catalog: Catalog, criteria: Criteria, region: str, workload: Workload | None = None
+) -> SearchResult:
+    """Models matching `criteria`, cheapest first in `region` (criteria.region wins when set)."""
+    where = criteria.region or region
+    ranked: list[Ranked] = []
+    unpriced: list[Model] = []
+    for model in catalog.models.values():
+        if not matches(model, criteria):
+            continue
+        item = _rank(model, where, criteria.mode, workload)
+        if item is None or item.figure is None:
+            unpriced.append(model)
+        elif criteria.max_price is None or item.figure <= criteria.max_price:
+            ranked.append(item)
+    ranked.sort(key=lambda r: (r.figure is None, r.figure or Decimal(0), r.model.name))
+    return SearchResult(tuple(ranked), tuple(unpriced))
+
+
+def _rank(model: Model, region: str, mode: Mode, workload: Workload | None) -> Ranked | None:
+    avail = availability_in(model, region)
+    if workload is not None and not workload.empty:
+        est = estimate(model, workload, region, mode)
+        if est is None or est.missing:
+            return None
+        total = est.per_month if est.per_month is not None else est.per_request
+        return Ranked(model, total, "workload", avail)
+    entry = token_price(model, mode, region)
+    if entry is not None:
+        return Ranked(model, blended_per_million(entry), "blended", avail)
+    units = unit_prices(model, region)
+    if units and mode is Mode.on_demand:
+        cheapest = min(p.price for p in units if p.price is not None)
+        return Ranked(model, cheapest, units[0].unit.value, avail)
+    return None
+
+
+def cheapest_input(models: Iterable[Model], region: str) -> list[tuple[Model, Decimal]]:
+    out = []
+    for model in models:
+        entry = token_price(model, Mode.on_demand, region)
+        if entry is not None and entry.input is not None:
+            out.append((model, per_million(entry.input)))
+    return sorted(out, key=lambda x: x[1])

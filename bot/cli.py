@@ -1,0 +1,72 @@
+"""The `bedrock-assistant` command (also `python -m bot`): console, ask, catalog, serve.
+
+Imports are lazy per mode so that `ask` and `console` start without loading boto3, redis or Slack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bot.errors import BotError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bedrock-assistant", description="Bedrock Assistant for Slack")
+    sub = p.add_subparsers(dest="mode", required=True)
+    sub.add_parser("console", help="interactive assistant in the terminal (offline defaults)")
+    ask = sub.add_parser("ask", help="answer one question and exit")
+    ask.add_argument("question", nargs="+", help='e.g. "Nova Micro 가격" or "/bedrock price nova-pro seoul"')
+    cat = sub.add_parser("catalog", help="validate or query the model catalog")
+    cat_sub = cat.add_subparsers(dest="action", required=True)
+    cat_sub.add_parser("validate", help="load and cross-check every catalog and concept file")
+    show = cat_sub.add_parser("models", help="list model keys, names and ids")
+    show.add_argument("--provider", default=None)
+    sub.add_parser("serve", help="run the Slack app (arrives with the Slack issue)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.mode == "console":
+            from bot.console import run_console
+
+            return run_console()
+        if args.mode == "ask":
+            from bot.console import answer_text, build_engine
+
+            print(answer_text(build_engine(), " ".join(args.question)), end="")
+            return 0
+        if args.mode == "catalog":
+            return _catalog(args)
+        if args.mode == "serve":
+            print("serve: the Slack app is not part of this build yet (issue #3); use `console` or `ask`.",
+                  file=sys.stderr)
+            return 2
+    except BotError as exc:
+        print(exc.message("en"), file=sys.stderr)
+        return exc.exit_code
+    return 2
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from bot.console import build_engine
+
+    engine = build_engine()
+    catalog = engine.catalog
+    if args.action == "validate":
+        prices = sum(len(m.prices) for m in [*catalog.models.values(), *catalog.services.values()])
+        print(f"catalog OK: {len(catalog.models)} models, {len(catalog.services)} services, {prices} price rows, "
+              f"{len(catalog.regions)} regions, {len(catalog.sources)} sources, {len(engine.concepts.concepts)} concepts; "
+              f"prices as of {catalog.prices_as_of().isoformat()}")
+        return 0
+    for model in catalog.models.values():
+        if args.provider is None or model.provider.lower() == args.provider.lower():
+            print(f"{model.key:28} {model.name:32} {', '.join(model.ids)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

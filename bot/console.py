@@ -1,0 +1,61 @@
+"""The console front end: the same use cases as Slack, rendered as text, one question per line."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from bot.errors import BotError
+from bot.qa.commands import is_command, run_command
+from bot.qa.engine import Engine
+from bot.qa.text import detect_lang
+from bot.render_text import render
+from bot.settings import Settings
+
+QUIT = {"quit", "exit", ":q", "/quit", "/exit", "종료", "나가기"}
+
+
+def build_engine(settings: Settings | None = None) -> Engine:
+    s = settings or Settings.load()
+    return Engine.load(
+        s.catalog.catalog_dir, s.catalog.concepts_dir, default_region=s.catalog.default_region,
+        default_lang=s.catalog.default_language, month_days=s.assistant.month_days,
+    )
+
+
+def answer_text(engine: Engine, line: str) -> str:
+    """One line in, one rendered reply out; user errors become their localised message."""
+    lang = detect_lang(line, engine.parser.default_lang)
+    try:
+        answer = run_command(engine, line) if is_command(line) else engine.ask(line)
+    except BotError as exc:
+        return exc.message(lang) + "\n"
+    return render(answer)
+
+
+def run_console(stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    src, out = stdin or sys.stdin, stdout or sys.stdout
+    engine = build_engine()
+    interactive = src.isatty()
+    if interactive:
+        out.write(
+            "Bedrock Assistant — console (offline: catalog answers; prices as of "
+            f"{engine.catalog.prices_as_of().isoformat()}). '/bedrock help' for help, 'exit' to quit.\n"
+        )
+    while True:
+        if interactive:
+            out.write("> ")
+            out.flush()
+        line = src.readline()
+        if not line:
+            break
+        line = line.strip()
+        if not line:
+            continue
+        if line.lower() in QUIT:
+            break
+        out.write(answer_text(engine, line))
+        if not interactive:
+            out.write("\n")
+        out.flush()
+    return 0

@@ -1,0 +1,93 @@
+"""Errors a user or an operator can see, each with a message that is safe to show.
+
+Every front end has one boundary that catches `BotError`, logs it and shows `message(lang)`; anything else is
+a bug and is shown only as a generic apology. Messages never contain secrets or tracebacks.
+`exit_code` is what the CLI exits with when the error ends a command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+_MAX_ECHO = 80  # user text echoed back is cut, so a pasted document never floods the reply
+
+
+def _echo(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_ECHO else text[: _MAX_ECHO - 1] + "…"
+
+
+class BotError(Exception):
+    """Base of the typed errors: carries the same safe message in Korean and English."""
+
+    exit_code: ClassVar[int] = 1
+
+    def __init__(self, *, ko: str, en: str) -> None:
+        super().__init__(en)
+        self._ko = ko
+        self._en = en
+
+    def message(self, lang: str) -> str:
+        """The message in `lang` ("ko" or "en"; anything else gets English)."""
+        return self._ko if lang == "ko" else self._en
+
+
+class ConfigError(BotError):
+    """Start-up configuration is missing or invalid. One line per problem, each naming the variable to set."""
+
+    exit_code: ClassVar[int] = 78  # EX_CONFIG (sysexits.h)
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        text = (
+            f"Configuration problem{'s' if len(self.problems) != 1 else ''}:\n{lines}\n"
+            "Set these in the environment (or in config/.env for docker compose); "
+            "config/.env.example lists every setting."
+        )
+        super().__init__(ko=text, en=text)
+
+
+class UsageError(BotError):
+    """A command was used wrongly. Carries the usage line to show and, optionally, what was wrong."""
+
+    exit_code: ClassVar[int] = 2
+
+    def __init__(self, usage: str, *, ko: str | None = None, en: str | None = None) -> None:
+        self.usage = usage
+        super().__init__(
+            ko=f"{ko}\n사용법: `{usage}`" if ko else f"사용법: `{usage}`",
+            en=f"{en}\nUsage: `{usage}`" if en else f"Usage: `{usage}`",
+        )
+
+
+class UnknownModelError(BotError):
+    """A model name that is not in the catalog, with the closest names it does have (never a guess)."""
+
+    def __init__(self, name: str, closest: Sequence[str] = ()) -> None:
+        self.name = name
+        self.closest = list(closest)
+        shown = _echo(name)
+        if self.closest:
+            names = ", ".join(f"`{c}`" for c in self.closest)
+            ko = f"'{shown}' 모델은 카탈로그에 없습니다. 비슷한 이름: {names}"
+            en = f"'{shown}' is not in the catalog. Closest names: {names}"
+        else:
+            ko = f"'{shown}' 모델은 카탈로그에 없습니다. `/bedrock models`로 전체 목록을 볼 수 있습니다."
+            en = f"'{shown}' is not in the catalog. `/bedrock models` lists every model."
+        super().__init__(ko=ko, en=en)
+
+
+class CatalogError(BotError):
+    """The catalog data is invalid. Each problem names the file, the item and the field, e.g.
+    ``config/catalog/models/amazon.yaml: model 'nova-lite': prices.0.input: must be >= 0``."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        count = len(self.problems)
+        super().__init__(
+            ko=f"카탈로그 데이터 오류 {count}건:\n{lines}",
+            en=f"Catalog data has {count} problem{'s' if count != 1 else ''}:\n{lines}",
+        )

@@ -1,0 +1,140 @@
+"""`/bedrock <subcommand>` for the catalog: help, models, price, cost, compare, recommend (Korean aliases too).
+
+Shared by the console and the Slack slash command: each subcommand becomes a `Query` the engine runs, so a
+command and the same question in words give the same answer. Wrong arguments raise `UsageError` with the
+subcommand's usage line; unknown models raise `UnknownModelError` with the closest names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.catalog.pricing import Workload
+from bot.catalog.schema import Mode
+from bot.errors import UnknownModelError, UsageError
+from bot.qa.answer import Answer
+from bot.qa.engine import Engine
+from bot.qa.intents import Intent
+from bot.qa.parse import Query
+from bot.qa.quantities import find_quantities
+from bot.qa.text import detect_lang
+
+SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "도움말", "도움", "?"),
+    "models": ("models", "list", "모델", "목록"),
+    "price": ("price", "prices", "가격", "요금"),
+    "cost": ("cost", "estimate", "비용", "견적"),
+    "compare": ("compare", "vs", "비교"),
+    "recommend": ("recommend", "cheapest", "추천"),
+}
+USAGE = {
+    "help": "/bedrock help",
+    "models": "/bedrock models [region] [image|video|embedding|tool use|…]",
+    "price": "/bedrock price <model> [region]",
+    "cost": "/bedrock cost <model> <input tokens> <output tokens> [batch|latency] [cache <tokens>] [daily <requests>] [region]",
+    "compare": "/bedrock compare <model1,model2[,…]> [region]",
+    "recommend": "/bedrock recommend <requirements, e.g. seoul image input>",
+}
+_ALIASES = {alias: name for name, aliases in SUBCOMMANDS.items() for alias in aliases}
+_PREFIX = re.compile(r"^\s*/?bedrock\s*", re.IGNORECASE)
+
+
+def is_command(text: str) -> bool:
+    return text.strip().startswith("/")
+
+
+def run_command(engine: Engine, text: str) -> Answer:
+    """Run `/bedrock <subcommand> args` (the `/bedrock` prefix is optional)."""
+    body = _PREFIX.sub("", text.strip()).lstrip("/")
+    lang = detect_lang(body or text, engine.parser.default_lang)
+    sub, _, args = body.partition(" ")
+    name = _ALIASES.get(sub.lower())
+    if name is None:
+        raise UsageError("/bedrock help | " + " | ".join(SUBCOMMANDS)[5:],
+                         ko=f"알 수 없는 명령입니다: '{sub}'", en=f"Unknown subcommand: '{sub}'") if sub else UsageError(USAGE["help"])
+    args = args.strip()
+    q = engine.parser.parse(args) if args else Query(text="", norm="", lang=lang)
+    q.lang = lang
+    handler = {"help": _help, "models": _models, "price": _price, "cost": _cost, "compare": _compare, "recommend": _recommend}[name]
+    return engine.run(handler(engine, q, args))
+
+
+def _usage(name: str, lang: str, ko: str, en: str) -> UsageError:
+    return UsageError(USAGE[name], ko=ko, en=en)
+
+
+def _help(engine: Engine, q: Query, args: str) -> Query:
+    return replace(q, intent=Intent.help)
+
+
+def _models(engine: Engine, q: Query, args: str) -> Query:
+    return replace(q, intent=Intent.list_models)
+
+
+def _recommend(engine: Engine, q: Query, args: str) -> Query:
+    if not args:
+        raise _usage("recommend", q.lang, "조건을 적어 주세요.", "Say what you need.")
+    return replace(q, intent=Intent.recommend)
+
+
+def _resolve(engine: Engine, name: str) -> str:
+    res = engine.ctx.names.resolve(name)
+    if res.target is None or res.target.kind == "service":
+        raise UnknownModelError(name, res.suggestions or engine.ctx.names.closest(name))
+    if res.target.kind == "group":
+        members = engine.catalog.groups[res.target.key].members
+        raise UnknownModelError(name, [engine.catalog.models[m].name for m in members])
+    return res.target.key
+
+
+def _first_model(engine: Engine, q: Query, args: str, name: str) -> str:
+    if q.models:
+        return q.models[0]
+    if not args:
+        raise _usage(name, q.lang, "모델 이름이 필요합니다.", "A model name is needed.")
+    words = [w for w in args.split() if not find_quantities(w) and engine.parser.regions.resolve(w) is None]
+    return _resolve(engine, " ".join(words[:3]) or args)
+
+
+def _price(engine: Engine, q: Query, args: str) -> Query:
+    key = _first_model(engine, q, args, "price")
+    return replace(q, intent=Intent.price, models=[key], groups=[])
+
+
+def _cost(engine: Engine, q: Query, args: str) -> Query:
+    key = _first_model(engine, q, args, "cost")
+    words = args.split()
+    numbers = [(i, find_quantities(w)[0].value) for i, w in enumerate(words) if find_quantities(w) and find_quantities(w)[0].text == w]
+    flags = {w.lower(): i for i, w in enumerate(words)}
+    cache_at = next((flags[f] for f in ("cache", "캐시") if f in flags), None)
+    daily_at = next((flags[f] for f in ("daily", "하루", "per-day") if f in flags), None)
+    plain = [int(v) for i, v in numbers if i - 1 not in (cache_at, daily_at)]
+    if len(plain) < 2:
+        raise _usage("cost", q.lang, "입력·출력 토큰 수가 필요합니다 (예: 200만 50만, 2M 500k).",
+                     "Input and output token counts are needed (e.g. 2M 500k).")
+    by_index = dict(numbers)
+    cache = int(by_index.get(cache_at + 1, 0)) if cache_at is not None else 0
+    daily = int(by_index[daily_at + 1]) if daily_at is not None and daily_at + 1 in by_index else None
+    workload = Workload(input_tokens=plain[0], output_tokens=plain[1], cache_read_tokens=cache, requests_per_day=daily)
+    mode = Mode.batch if {"batch", "배치"} & flags.keys() else Mode.latency_optimized if {"latency", "지연"} & flags.keys() else None
+    return replace(q, intent=Intent.estimate, models=[key], groups=[], workload=workload, mode=mode, images=None, seconds=None)
+
+
+def _compare(engine: Engine, q: Query, args: str) -> Query:
+    names = [n.strip() for n in re.split(r"[,，、]|\s+vs\s+|\s+and\s+|\s*랑\s*|\s*와\s+", args) if n.strip()]
+    keys: list[str] = []
+    if len(names) >= 2:
+        for n in names:
+            if engine.parser.regions.resolve(n):
+                continue
+            keys.append(_resolve(engine, _strip_region(engine, n)))
+    else:
+        keys = list(dict.fromkeys([*q.models, *(m for g in q.groups for m in engine.catalog.groups[g].members)]))
+    if len(keys) < 2:
+        raise _usage("compare", q.lang, "비교할 모델을 두 개 이상 쉼표로 적어 주세요.", "Name two or more models, separated by commas.")
+    return replace(q, intent=Intent.compare, models=list(dict.fromkeys(keys)), groups=[])
+
+
+def _strip_region(engine: Engine, name: str) -> str:
+    return " ".join(w for w in name.split() if engine.parser.regions.resolve(w) is None) or name

@@ -1,0 +1,48 @@
+"""Number formatting shared by every answer: money, token counts, context sizes."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def usd(value: Decimal) -> str:
+    """$27,379.20 for amounts ≥ $1; otherwise every significant digit, at least two decimals ($0.035)."""
+    if value >= 1:
+        return f"${value.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    if value == 0:
+        return "$0.00"
+    text = format(value.normalize(), "f")
+    if "." not in text:
+        text += ".00"
+    whole, frac = text.split(".")
+    frac = frac[:8].rstrip("0")
+    return f"${whole}.{frac.ljust(2, '0')}"
+
+
+def tokens(n: int, lang: str) -> str:
+    """Token counts the way people say them: 2,000,000 (200만) / 2,000,000 (2M)."""
+    if lang == "ko":
+        if n >= 100_000_000 and n % 10_000_000 == 0:
+            return f"{n:,} ({_trim(n / 100_000_000)}억)"
+        if n >= 10_000 and n % 1_000 == 0:
+            return f"{n:,} ({_trim(n / 10_000)}만)"
+        return f"{n:,}"
+    if n >= 1_000_000 and n % 10_000 == 0:
+        return f"{n:,} ({_trim(n / 1_000_000)}M)"
+    if n >= 1_000 and n % 100 == 0:
+        return f"{n:,} ({_trim(n / 1_000)}K)"
+    return f"{n:,}"
+
+
+def context(n: int | None) -> str:
+    if n is None:
+        return "-"
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    if n % 1000 == 0 or n >= 10_000:
+        return f"{_trim(n / 1000)}K"
+    return f"{n:,}"
+
+
+def _trim(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")

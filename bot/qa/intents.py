@@ -1,0 +1,105 @@
+"""Keyword tables for reading questions: intents and the entities that are not catalog names
+(modes, modalities, features, providers). Korean and English; matched on `normalize`d text.
+
+To add a question type: add an `Intent`, its words here, a rule in `bot.qa.parse.choose_intent`, a handler
+in `bot.qa.engine`, and questions in `tests/qa/questions.yaml`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.catalog.schema import Modality, Mode
+
+
+class Intent(StrEnum):
+    help = "help"
+    price = "price"
+    estimate = "estimate"
+    compare = "compare"
+    recommend = "recommend"
+    list_models = "list_models"
+    availability = "availability"
+    specs = "specs"
+    concept = "concept"
+    service = "service"
+    unknown_model = "unknown_model"
+    not_understood = "not_understood"
+
+
+INTENT_WORDS: dict[Intent, tuple[str, ...]] = {
+    Intent.help: ("도움말", "도움", "사용법", "뭘 할 수", "뭐 할 수", "무엇을 할 수", "help", "what can you do", "how to use"),
+    Intent.compare: ("비교", "차이", "대비", "vs", "versus", "compare", "comparison", "difference", "뭐가 더", "어느 게", "어떤 게 더"),
+    Intent.recommend: (
+        "제일 싼", "가장 싼", "제일 저렴", "가장 저렴", "최저가", "싼 모델", "저렴한 모델", "추천", "골라", "적합",
+        "어떤 모델", "무슨 모델", "cheapest", "lowest price", "least expensive", "cheap model", "recommend",
+        "suggest", "which model", "best model", "what model",
+    ),
+    Intent.estimate: (
+        "얼마", "비용", "예상", "돌리면", "쓰면", "처리하면", "사용하면", "계산", "견적", "cost", "how much", "estimate",
+        "would it cost", "bill", "spend",
+    ),
+    Intent.price: ("가격", "요금", "단가", "price", "pricing", "prices", "rate", "rates", "per 1m", "per million"),
+    Intent.availability: (
+        "사용 가능", "쓸 수 있", "이용 가능", "가용", "출시", "지원 리전", "어느 리전", "어떤 리전", "리전에서 돼",
+        "에서 돼", "에서 되", "언제", "available", "availability", "launch", "regions", "which region", "where can",
+        "ga ", "preview",
+    ),
+    Intent.specs: (
+        "컨텍스트", "문맥", "context", "최대 출력", "max output", "output limit", "모달리티", "modality", "modalities",
+        "기능", "features", "feature", "스펙", "사양", "spec", "specs", "정보", "info", "details", "모델 id",
+        "model id", "아이디", "지원해", "지원하", "support", "supports", "되나", "돼", "가능해", "can it",
+    ),
+    Intent.list_models: (
+        "모델 목록", "모델 리스트", "모델들", "모델 전부", "모든 모델", "list models", "list of models", "models in",
+        "models with", "models that", "which models", "what models", "all models", "models available",
+    ),
+}
+
+EXPLAIN_WORDS = ("뭐야", "뭔가요", "무엇", "설명", "알려줘", "개념", "란", "이란", "what is", "what are", "explain", "how does", "어떻게 동작", "차이")
+
+MODE_WORDS: dict[Mode, tuple[str, ...]] = {
+    Mode.batch: ("배치", "일괄", "batch"),
+    Mode.latency_optimized: ("지연 시간 최적화", "지연시간 최적화", "지연 최적화", "저지연", "latency optimized", "latency optimised", "latency"),
+    Mode.provisioned: ("프로비저닝", "프로비전드", "provisioned", "provisioned throughput", "약정", "commitment"),
+}
+CACHE_WORDS = ("캐시", "캐싱", "cache", "cached", "caching")
+
+_IMG = ("이미지", "사진", "그림", "image", "images", "picture", "vision", "비전")
+_VID = ("비디오", "동영상", "영상", "video")
+GENERATE_WORDS = ("생성", "만들", "그려", "generate", "generation", "create", "text to image", "text to video")
+MODALITY_IN_WORDS: dict[Modality, tuple[str, ...]] = {
+    Modality.image: (*_IMG, "멀티모달", "multimodal"),
+    Modality.video: _VID,
+    Modality.document: ("문서 입력", "pdf", "document input"),
+}
+MODALITY_OUT_WORDS: dict[Modality, tuple[str, ...]] = {
+    Modality.image: _IMG,
+    Modality.video: _VID,
+}
+KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "embedding": ("임베딩", "embedding", "embeddings", "embed"),
+    "rerank": ("리랭크", "재순위", "순위 조정", "rerank", "reranker", "re-rank"),
+}
+FEATURE_WORDS: dict[str, tuple[str, ...]] = {
+    "tool_use": ("툴 사용", "도구 사용", "툴 호출", "함수 호출", "tool use", "tool calling", "function calling", "tools"),
+    "computer_use": ("컴퓨터 사용", "computer use"),
+    "extended_thinking": ("확장 사고", "확장된 사고", "추론 모드", "extended thinking", "thinking", "reasoning"),
+    "prompt_caching": ("프롬프트 캐싱", "프롬프트 캐시", "캐싱 지원", "prompt caching", "prompt cache"),
+    "streaming": ("스트리밍", "streaming"),
+    "fine_tuning": ("파인튜닝", "파인 튜닝", "미세 조정", "미세조정", "fine tuning", "finetuning", "fine tune", "customization"),
+    "batch": ("배치 지원", "배치 가능", "supports batch", "batch support"),
+}
+PROVIDER_WORDS: dict[str, tuple[str, ...]] = {
+    "amazon": ("아마존", "amazon", "aws 자체"),
+    "anthropic": ("앤트로픽", "anthropic"),
+    "ai21 labs": ("ai21",),
+    "cohere": ("코히어", "cohere"),
+    "meta": ("메타", "meta"),
+    "mistral ai": ("미스트랄 ai", "mistral ai"),
+    "stability ai": ("스태빌리티", "stability"),
+    "luma ai": ("루마", "luma"),
+}
+CONTEXT_WORDS = ("컨텍스트", "문맥", "context", "컨텍스트 윈도우", "context window")
+LONG_CONTEXT_WORDS = ("긴 문맥", "긴 컨텍스트", "긴 문서", "long context", "long document")
+PRICE_CEILING_WORDS = ("이하", "미만", "안으로", "넘지 않", "under", "below", "less than", "at most", "max", "budget", "예산")

@@ -1,0 +1,274 @@
+"""Reading a question: language, catalog names, region, mode, quantities, constraints, and the intent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from bot.catalog.catalog import Catalog
+from bot.catalog.lookup import Mention, NameIndex, normalize
+from bot.catalog.pricing import Workload
+from bot.catalog.schema import Modality, Mode
+from bot.qa import intents as V
+from bot.qa.concepts import Concept, ConceptIndex
+from bot.qa.intents import Intent
+from bot.qa.quantities import PER_MONTH, assign_roles, find_quantities
+from bot.qa.text import contains, detect_lang, first_of, has_any
+
+_STOP = frozenset(
+    "알려줘 알려 주세요 줘 좀 얼마야 얼마 얼마예요 뭐야 what whats is the a an of for in on me tell show how much "
+    "price prices pricing cost model models 모델 모델은 모델이 토큰 tokens token 가격 요금 있어 있나요 있니 해줘 "
+    "please about and or with per 1m 1k 기준 usd 달러 리전 region".split()
+)
+_PARTICLE = re.compile(r"(은|는|이|가|을|를|의|로|으로|에서|에|랑|이랑|하고|와|과|도|만|요)$")
+
+
+@dataclass
+class Query:
+    """A question read into intent and entities. Empty fields mean "not said"."""
+
+    text: str
+    norm: str
+    lang: str
+    intent: Intent = Intent.not_understood
+    models: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    corrected: list[tuple[str, str]] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    mode: Mode | None = None
+    cache: bool = False
+    workload: Workload | None = None
+    images: int | None = None
+    seconds: int | None = None
+    modalities_in: set[Modality] = field(default_factory=set)
+    modalities_out: set[Modality] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+    features: set[str] = field(default_factory=set)
+    providers: set[str] = field(default_factory=set)
+    min_context: int | None = None
+    max_price: Decimal | None = None
+    concept: Concept | None = None
+    unknown: str | None = None
+
+    @property
+    def region(self) -> str | None:
+        return self.regions[0] if self.regions else None
+
+
+class RegionIndex:
+    """Region codes, names and aliases ("서울", "Seoul", "ap-northeast-2", "도쿄") found in text."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        names: dict[str, str] = {}
+        for region in catalog.regions.values():
+            for name in [region.code, region.name_en, region.name_ko, *region.aliases]:
+                names.setdefault(normalize(name), region.code)
+        self._names = names
+        alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])")
+
+    def find(self, norm: str) -> list[tuple[str, int, int]]:
+        out: list[tuple[str, int, int]] = []
+        for m in self._pattern.finditer(norm):
+            code = self._names[m.group(0)]
+            if code not in [c for c, _, _ in out]:
+                out.append((code, m.start(), m.end()))
+        return out
+
+    def resolve(self, name: str) -> str | None:
+        return self._names.get(normalize(name))
+
+
+class QuestionParser:
+    """Turns free text into a `Query`. Built once per catalog; `parse` is pure and fast."""
+
+    def __init__(self, catalog: Catalog, names: NameIndex, concepts: ConceptIndex, default_lang: str = "ko"):
+        self.catalog = catalog
+        self.names = names
+        self.regions = RegionIndex(catalog)
+        self.concepts = concepts
+        self.default_lang = default_lang
+        self._vocab = self._known_words()
+
+    def parse(self, text: str) -> Query:
+        norm = normalize(text)
+        q = Query(text=text, norm=norm, lang=detect_lang(text, self.default_lang))
+        mentions = self.names.mentions(text)
+        blanked = _blank(norm, [(m.start, m.end) for m in mentions])
+        region_hits = self.regions.find(blanked)
+        q.regions = [code for code, _, _ in region_hits]
+        blanked = _blank(blanked, [(s, e) for _, s, e in region_hits])
+        self._add_mentions(q, mentions)
+        q.unknown = _unknown_version(norm, mentions, q)
+        self._read_constraints(q, blanked)
+        self._read_quantities(q, blanked)
+        q.concept = self.concepts.find(norm)
+        if not (q.models or q.groups or q.services):
+            self._fuzzy(q, blanked)
+        q.intent = choose_intent(q, blanked)
+        if q.intent is Intent.unknown_model and not q.unknown:
+            q.unknown = self._leftover(blanked)
+            if not q.unknown:
+                q.intent = Intent.not_understood
+        return q
+
+    def _add_mentions(self, q: Query, mentions: list[Mention]) -> None:
+        for m in mentions:
+            bucket = {"model": q.models, "group": q.groups, "service": q.services}[m.target.kind]
+            bucket.append(m.target.key)
+            if m.corrected:
+                q.corrected.append((m.surface, self.names.display(m.target)))
+
+    def _fuzzy(self, q: Query, blanked: str) -> None:
+        self._add_mentions(q, self.names.fuzzy_mentions(blanked, skip=self._vocab))
+
+    def _read_constraints(self, q: Query, norm: str) -> None:
+        modes = first_of(norm, {m.value: w for m, w in V.MODE_WORDS.items()})
+        q.mode = Mode(modes[0]) if modes else None
+        q.cache = has_any(norm, V.CACHE_WORDS)
+        q.features = set(first_of(norm, V.FEATURE_WORDS))
+        q.kinds = set(first_of(norm, V.KIND_WORDS))
+        q.providers = set(first_of(norm, V.PROVIDER_WORDS))
+        generate = has_any(norm, V.GENERATE_WORDS)
+        for modality in first_of(norm, {m.value: w for m, w in V.MODALITY_IN_WORDS.items()}):
+            target = q.modalities_out if generate and Modality(modality) in V.MODALITY_OUT_WORDS else q.modalities_in
+            target.add(Modality(modality))
+        if has_any(norm, V.LONG_CONTEXT_WORDS):
+            q.min_context = 100_000
+
+    def _read_quantities(self, q: Query, norm: str) -> None:
+        found = find_quantities(norm)
+        if not found:
+            return
+        roled = assign_roles(norm, found)
+        tokens: dict[str, int] = {}
+        loose: list[int] = []
+        requests = None
+        for r in roled:
+            value = int(r.value)
+            ctx = norm[max(0, r.start - 14) : r.start + 14]
+            if has_any(ctx, V.CONTEXT_WORDS) and r.role is None:
+                q.min_context = value
+            elif r.role in ("input", "output", "cache_read", "cache_write"):
+                tokens[r.role] = tokens.get(r.role, 0) + value
+            elif r.role == "requests":
+                monthly = has_any(norm[max(0, r.start - 10) : r.start], PER_MONTH)
+                requests = max(1, value // 30) if monthly else value
+            elif r.role == "images":
+                q.images = value
+            elif r.role == "seconds":
+                q.seconds = value
+            elif r.role is None and _is_money(norm, r.start):
+                q.max_price = r.value
+            elif r.role is None and value >= 100:
+                loose.append(value)
+        for role, value in zip(("input", "output"), loose, strict=False):
+            tokens.setdefault(role, value)
+        if q.cache and "cache_read" not in tokens and "input" in tokens and has_any(norm, ("캐시 히트", "cache hit")):
+            tokens["cache_read"] = tokens.pop("input")
+        if tokens:
+            q.workload = Workload(
+                input_tokens=tokens.get("input", 0),
+                output_tokens=tokens.get("output", 0),
+                cache_read_tokens=tokens.get("cache_read", 0),
+                cache_write_tokens=tokens.get("cache_write", 0),
+                requests_per_day=requests,
+            )
+
+    def _leftover(self, blanked: str) -> str | None:
+        words = []
+        for word in blanked.split():
+            word = _PARTICLE.sub("", word) if re.search(r"[가-힣]$", word) else word
+            if word and word not in _STOP and word not in self._vocab and not re.fullmatch(r"[\d.,]+", word):
+                words.append(word)
+        latin = [w for w in words if re.search(r"[a-z]", w)]
+        chosen = latin or words
+        return " ".join(chosen[:3]) if chosen else None
+
+    def _known_words(self) -> set[str]:
+        tables = [
+            *V.INTENT_WORDS.values(), *V.MODE_WORDS.values(), *V.FEATURE_WORDS.values(), *V.KIND_WORDS.values(),
+            *V.PROVIDER_WORDS.values(), *V.MODALITY_IN_WORDS.values(), V.EXPLAIN_WORDS, V.CACHE_WORDS,
+            V.GENERATE_WORDS, V.CONTEXT_WORDS, V.PRICE_CEILING_WORDS,
+        ]
+        words = {part for table in tables for w in table for part in normalize(w).split()}
+        return words | set(_STOP)
+
+
+def choose_intent(q: Query, norm: str) -> Intent:
+    """The intent rules, most specific first. Each rule reads only what `parse` extracted."""
+    named = q.models or q.groups
+    explain = has_any(norm, V.EXPLAIN_WORDS)
+    words = {i for i, ws in V.INTENT_WORDS.items() if has_any(norm, ws)}
+    if not norm.strip() or (Intent.help in words and not named):
+        return Intent.help
+    if q.unknown:
+        return Intent.unknown_model
+    priced = bool(words & {Intent.price, Intent.estimate})
+    if q.services and not q.models and (priced or not explain or q.concept is None):
+        return Intent.service
+    if q.concept is not None and (not named or explain) and not q.workload and Intent.recommend not in words:
+        return Intent.concept
+    if len(q.models) + len(q.groups) >= 2 or (Intent.compare in words and named):
+        return Intent.compare
+    if Intent.recommend in words or (not named and q.workload and Intent.estimate in words):
+        return Intent.recommend
+    if named and (q.workload or q.images or q.seconds):
+        return Intent.estimate
+    if named and Intent.availability in words and not words & {Intent.price}:
+        return Intent.availability
+    if named and Intent.specs in words and Intent.price not in words:
+        return Intent.specs
+    if named:
+        return Intent.price
+    if Intent.list_models in words or q.regions and (q.modalities_in or q.kinds or q.features or q.providers):
+        return Intent.list_models
+    if q.modalities_in or q.modalities_out or q.kinds or q.features or q.providers or q.min_context:
+        return Intent.list_models
+    if words & {Intent.price, Intent.estimate, Intent.specs, Intent.availability}:
+        return Intent.unknown_model
+    if q.regions and Intent.availability in words:
+        return Intent.list_models
+    return Intent.unknown_model if _looks_like_name(norm) else Intent.not_understood
+
+
+def _looks_like_name(norm: str) -> bool:
+    """A short Latin name with a version number ("gpt 4o", "gemini 1.5 pro") is a model we do not have."""
+    words = norm.split()
+    return 0 < len(words) <= 4 and bool(re.search(r"[a-z]", norm)) and bool(re.search(r"\d", norm))
+
+
+_VERSION_AFTER = re.compile(r"\s?v?(\d+(?:\.\d+)?)(?!\d|\.\d|\s?(?:만|억|천|백|k\b|m\b|b\b|million|thousand|토큰|token|개|건|장|초))")
+
+
+def _unknown_version(norm: str, mentions: list[Mention], q: Query) -> str | None:
+    """A family name followed by a version we do not list ("Llama 3.1", "Claude 4", "Sonnet 4") names a
+    model that is not in the catalog: it must not be answered with another generation's numbers."""
+    for m in mentions:
+        if m.target.kind != "group":
+            continue
+        after = _VERSION_AFTER.match(norm, m.end)
+        if after is None:
+            continue
+        tail = norm[after.end() :].split()
+        extra = tail[0] if tail and re.fullmatch(r"[a-z0-9.]+", tail[0]) and len(tail[0]) <= 6 else ""
+        q.groups.remove(m.target.key)
+        return f"{m.surface}{after.group(0)} {extra}".strip()
+    return None
+
+
+def _is_money(norm: str, start: int) -> bool:
+    window = norm[max(0, start - 2) : start + 14]
+    return "$" in norm[max(0, start - 2) : start] or has_any(window, ("달러", "usd", "dollar", "dollars", "불"))
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+__all__ = ["Query", "QuestionParser", "RegionIndex", "choose_intent", "contains"]

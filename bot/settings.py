@@ -1,0 +1,331 @@
+"""Start-up configuration: one `Settings` object, built once from the environment by `Settings.load()`.
+
+Each group is its own `BaseSettings`, so operators set the flat names of DESIGN §3 (`SLACK_BOT_TOKEN`,
+`AWS_REGION`, `REDIS_URL`, `PORT`, `BRA_*`, `LOG_*`), not nested ones; empty values count as unset.
+`load()` turns pydantic's errors into one `ConfigError` naming each bad variable and what to set.
+
+Data folders default to `config/catalog` and `config/concepts` next to the `bot` package
+(`Path(__file__).resolve().parent.parent`): the repository for the editable install, `/app` in the Docker
+image. Any other install must set BRA_CATALOG_DIR and BRA_CONCEPTS_DIR.
+
+Only pydantic is imported here (no boto3, redis or slack): the console must start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUseDefault
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CATALOG_DIR = ROOT / "config" / "catalog"
+DEFAULT_CONCEPTS_DIR = ROOT / "config" / "concepts"
+_REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$")
+_HTTP_URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
+
+
+class _Group(BaseSettings):
+    """Base of the groups: empty variables count as unset, surrounding blanks are dropped."""
+
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strip(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                raise PydanticUseDefault()  # a blank value means "not set", as an empty one does
+        return value
+
+
+def _region(value: str) -> str:
+    if not _REGION.match(value):
+        raise ValueError(f"{value!r} is not a region code like us-east-1 or ap-northeast-2")
+    return value
+
+
+def _http_url(value: str) -> str:
+    if not _HTTP_URL.match(value):
+        raise ValueError(f"{value!r} is not an http(s) URL like https://host:port/")
+    return value
+
+
+class SlackSettings(_Group):
+    """Slack app credentials. Socket Mode when SLACK_APP_TOKEN is set, HTTP mode otherwise."""
+
+    model_config = SettingsConfigDict(env_prefix="SLACK_")
+
+    bot_token: SecretStr | None = Field(None, description="Bot User OAuth Token (xoxb-...); needed by serve")
+    signing_secret: SecretStr | None = Field(
+        None, description="Signing Secret (Basic Information page); needed by serve in HTTP mode"
+    )
+    app_token: SecretStr | None = Field(
+        None, description="App-level token (xapp-...) with connections:write; set it for Socket Mode"
+    )
+    api_url: str = Field(
+        "https://slack.com/api/", description="Slack Web API base URL; tests use a local mock"
+    )
+
+    @field_validator("bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError(
+                "must be the Bot User OAuth Token, which starts with xoxb- (OAuth & Permissions)"
+            )
+        return value
+
+    @field_validator("app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token, which starts with xapp- (Basic Information)")
+        return value
+
+    @field_validator("api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        return _http_url(value).rstrip("/") + "/"  # slack_sdk joins method names onto it
+
+    @property
+    def socket_mode(self) -> bool:
+        """True when an app-level token is set: serve connects over Socket Mode instead of HTTP."""
+        return self.app_token is not None
+
+
+class AwsSettings(_Group):
+    """Where Bedrock is. Credentials come from boto3's usual chain (env, profile, role), not from here."""
+
+    model_config = SettingsConfigDict(env_prefix="")
+
+    region: str = Field(
+        "us-east-1",
+        validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"),
+        description="AWS region the Bedrock runtime is called in (AWS_DEFAULT_REGION is read too)",
+    )
+    bedrock_endpoint_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("BEDROCK_ENDPOINT_URL"),
+        description="Bedrock Runtime endpoint override, e.g. the local endpoint; unset = AWS",
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        return _region(value)
+
+    @field_validator("bedrock_endpoint_url")
+    @classmethod
+    def _endpoint(cls, value: str | None) -> str | None:
+        return None if value is None else _http_url(value)
+
+
+class RedisSettings(_Group):
+    """The Redis holding all shared state. The URL may carry a password, so it is a secret."""
+
+    model_config = SettingsConfigDict(env_prefix="REDIS_")
+
+    url: SecretStr = Field(
+        SecretStr("redis://localhost:6379/0"),
+        description="Redis URL: redis://[:password@]host:port/db, rediss:// for TLS, or unix:///path",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _scheme(cls, value: SecretStr) -> SecretStr:
+        if not re.match(r"^(rediss?|unix)://\S+$", value.get_secret_value()):
+            raise ValueError("must be a URL like redis://host:6379/0 (schemes: redis, rediss, unix)")
+        return value
+
+    def redacted_url(self) -> str:
+        """The URL with any password replaced by ***, for logs and messages."""
+        return re.sub(r"(://[^/@]*:)[^@/]*@", r"\1***@", self.url.get_secret_value())
+
+
+class ServerSettings(_Group):
+    """The HTTP listener of serve (HTTP mode: /slack/events and /healthz)."""
+
+    model_config = SettingsConfigDict(env_prefix="")
+
+    port: int = Field(3000, ge=1, le=65535, description="TCP port serve listens on")
+
+
+class CatalogSettings(_Group):
+    """Where the curated data lives and what answers assume when a question leaves it out."""
+
+    model_config = SettingsConfigDict(env_prefix="BRA_")
+
+    catalog_dir: Path = Field(DEFAULT_CATALOG_DIR, description="folder of the model catalog YAML files")
+    concepts_dir: Path = Field(
+        DEFAULT_CONCEPTS_DIR, description="folder of the concept explanation YAML files"
+    )
+    default_region: str = Field("us-east-1", description="region answers assume when the question names none")
+    default_language: Literal["ko", "en"] = Field(
+        "ko", description="reply language when a message has no letters to detect it from (ko or en)"
+    )
+
+    @field_validator("default_region", "default_language", mode="before")
+    @classmethod
+    def _normalise(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("default_region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        return _region(value)
+
+    @field_validator("catalog_dir", "concepts_dir")
+    @classmethod
+    def _folder(cls, value: Path) -> Path:
+        value = value.expanduser()
+        if not value.is_dir():
+            raise ValueError(f"'{value}' is not a folder; set it to the folder holding the YAML files")
+        return value.resolve()
+
+
+class AssistantSettings(_Group):
+    """Defaults of the assistant itself."""
+
+    model_config = SettingsConfigDict(env_prefix="BRA_")
+
+    default_model: str = Field(
+        "nova-lite", min_length=1, description="catalog key of the model used when none is chosen"
+    )
+    month_days: int = Field(30, ge=1, le=31, description="days per month in per-month cost estimates")
+
+
+class LogSettings(_Group):
+    """Logging. Secrets and unmasked text are never logged whatever the level."""
+
+    model_config = SettingsConfigDict(env_prefix="LOG_")
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "INFO", description="log level: DEBUG, INFO, WARNING, ERROR or CRITICAL"
+    )
+    format: Literal["json", "text"] = Field("text", description="log line format: json or text")
+
+    @field_validator("level", "format", mode="before")
+    @classmethod
+    def _normalise(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "level" else value.lower()
+
+
+class Settings(BaseModel):
+    """All start-up settings, grouped. A plain model on top so that it reads no env names of its own."""
+
+    model_config = ConfigDict(frozen=True)
+
+    slack: SlackSettings = Field(default_factory=SlackSettings, description="Slack credentials and API URL")
+    aws: AwsSettings = Field(default_factory=AwsSettings, description="Bedrock region and endpoint")
+    redis: RedisSettings = Field(default_factory=RedisSettings, description="Redis connection")
+    server: ServerSettings = Field(default_factory=ServerSettings, description="HTTP listener")
+    catalog: CatalogSettings = Field(default_factory=CatalogSettings, description="catalog data and defaults")
+    assistant: AssistantSettings = Field(default_factory=AssistantSettings, description="assistant defaults")
+    log: LogSettings = Field(default_factory=LogSettings, description="logging")
+
+    @classmethod
+    def load(cls, env_file: str | Path | None = None) -> Settings:
+        """Read every group from the environment (and `env_file` if given; the environment wins).
+
+        Raises `ConfigError` listing every invalid setting by its environment variable name.
+        """
+        groups: dict[str, BaseSettings] = {}
+        problems: list[str] = []
+        for name, group in groups_of(cls).items():
+            try:
+                groups[name] = group(_env_file=env_file)
+            except ValidationError as exc:
+                problems.extend(describe_errors(group, exc))
+        if problems:
+            raise ConfigError(problems)
+        return cls.model_validate(groups)
+
+    def require_slack(self) -> Literal["socket", "http"]:
+        """Check the Slack settings serve needs; return the mode they select."""
+        missing = []
+        if self.slack.bot_token is None:
+            missing.append("SLACK_BOT_TOKEN is not set: set the Bot User OAuth Token (xoxb-...)")
+        if not self.slack.socket_mode and self.slack.signing_secret is None:
+            missing.append(
+                "SLACK_SIGNING_SECRET is not set: set it for HTTP mode, "
+                "or set SLACK_APP_TOKEN (xapp-...) to use Socket Mode"
+            )
+        if missing:
+            raise ConfigError(missing)
+        return "socket" if self.slack.socket_mode else "http"
+
+
+def groups_of(settings: type[Settings] = Settings) -> dict[str, type[BaseSettings]]:
+    """The settings groups by attribute name, e.g. {"slack": SlackSettings, ...}."""
+    found = {}
+    for name, field in settings.model_fields.items():
+        group = field.annotation
+        if isinstance(group, type) and issubclass(group, BaseSettings):
+            found[name] = group
+    return found
+
+
+def env_names(group: type[BaseSettings]) -> dict[str, str]:
+    """Field name -> the environment variable the operator sets for it (the first alias if several)."""
+    prefix = str(group.model_config.get("env_prefix", ""))
+    return {
+        name: (_aliases(field) or [prefix + name])[0].upper() for name, field in group.model_fields.items()
+    }
+
+
+def describe_errors(group: type[BaseSettings], exc: ValidationError) -> list[str]:
+    """One line per error, `ENV_NAME: what is wrong`. Values of secret fields are never shown."""
+    names = env_names(group)
+    by_key = {name.lower(): name for name in names}
+    by_key |= {a.lower(): name for name, field in group.model_fields.items() for a in _aliases(field)}
+    lines = []
+    for err in exc.errors():
+        key = str(err["loc"][0]) if err["loc"] else group.__name__
+        field = by_key.get(key.lower())
+        env = _env_set(group.model_fields[field], names[field]) if field else key
+        if err["type"] == "value_error":  # our validators' messages already say what to set
+            lines.append(f"{env}: {err['ctx']['error']}")
+            continue
+        shown = (
+            "" if field is None or _is_secret(group.model_fields[field]) else f"{err['input']!r} is invalid: "
+        )
+        hint = f" ({group.model_fields[field].description})" if field else ""
+        lines.append(f"{env}: {shown}{err['msg']}{hint}")
+    return lines
+
+
+def _aliases(field: FieldInfo) -> list[str]:
+    alias = field.validation_alias
+    if isinstance(alias, AliasChoices):
+        return [str(choice) for choice in alias.choices]
+    return [alias] if isinstance(alias, str) else []
+
+
+def _env_set(field: FieldInfo, default: str) -> str:
+    """The alias actually present in the environment (AWS_DEFAULT_REGION), so errors name what was set."""
+    present = {name.upper() for name in os.environ}
+    return next((a.upper() for a in _aliases(field) if a.upper() in present), default)
+
+
+def _is_secret(field: FieldInfo) -> bool:
+    return SecretStr in (field.annotation, *get_args(field.annotation))

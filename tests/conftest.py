@@ -1,0 +1,61 @@
+"""Shared fixtures: a real Redis for anything stored (never mocked; see DESIGN §4)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+DEFAULT_TEST_REDIS_URL = "redis://localhost:6379/15"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """REDIS_URL, or a dedicated DB (15) on the local default port. Tests flush it: never point it at data."""
+    return os.environ.get("REDIS_URL") or DEFAULT_TEST_REDIS_URL
+
+
+@pytest.fixture
+def redis_client(redis_url: str) -> Iterator[redis.Redis]:
+    """A client (str replies, `decode_responses=True`) on an empty database, flushed again afterwards.
+
+    Fails when Redis does not answer, so a missing server cannot pass as green; BRA_ALLOW_NO_REDIS=1 turns
+    that into a skip for a quick local run.
+    """
+    client = redis.Redis.from_url(
+        redis_url, decode_responses=True, socket_connect_timeout=2, socket_timeout=5
+    )
+    shown = re.sub(r"(://[^/@]*:)[^@/]*@", r"\1***@", redis_url)  # never print a password
+    db = client.connection_pool.connection_kwargs.get("db", 0)
+    if int(db) == 0:
+        client.close()
+        pytest.fail(
+            f"REDIS_URL points at DB 0 ({shown}); the tests flush their database, "
+            "so give them a dedicated one, e.g. redis://localhost:6379/15",
+            pytrace=False,
+        )
+    problem = None
+    try:
+        client.ping()
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        problem = str(exc)
+    if problem is not None:  # reported outside the except block, so pytest shows only the message
+        client.close()
+        message = (
+            f"Redis at {shown} did not answer ({problem}). Start one "
+            "(`redis-server --port 6379 --save '' --appendonly no --daemonize yes`), set REDIS_URL to a "
+            "server that answers, or run `bash .ci/run`, which starts one. "
+            "Set BRA_ALLOW_NO_REDIS=1 to skip the Redis tests instead."
+        )
+        if os.environ.get("BRA_ALLOW_NO_REDIS") == "1":
+            pytest.skip(message)
+        pytest.fail(message, pytrace=False)
+    client.flushdb()
+    try:
+        yield client
+    finally:
+        client.flushdb()
+        client.close()
