@@ -42,8 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.mode == "catalog":
             return _catalog(args)
         if args.mode == "serve":
-            print("serve: the Slack app is not part of this build yet (issue #3); use `console` or `ask`.",
-                  file=sys.stderr)
+            print(
+                "serve: the Slack app is not part of this build yet (issue #3); use `console` or `ask`.",
+                file=sys.stderr,
+            )
             return 2
     except BotError as exc:
         print(exc.message("en"), file=sys.stderr)
@@ -58,9 +60,12 @@ def _catalog(args: argparse.Namespace) -> int:
     catalog = engine.catalog
     if args.action == "validate":
         prices = sum(len(m.prices) for m in [*catalog.models.values(), *catalog.services.values()])
-        print(f"catalog OK: {len(catalog.models)} models, {len(catalog.services)} services, {prices} price rows, "
-              f"{len(catalog.regions)} regions, {len(catalog.sources)} sources, {len(engine.concepts.concepts)} concepts; "
-              f"prices as of {catalog.prices_as_of().isoformat()}")
+        print(
+            f"catalog OK: {len(catalog.models)} models, {len(catalog.services)} services, {prices} price rows, "
+            f"{len(catalog.regions)} regions, {len(catalog.sources)} sources, "
+            f"{len(engine.concepts.concepts)} concepts; "
+            f"prices as of {catalog.prices_as_of().isoformat()}"
+        )
         return 0
     for model in catalog.models.values():
         if args.provider is None or model.provider.lower() == args.provider.lower():

@@ -18,8 +18,11 @@ QUIT = {"quit", "exit", ":q", "/quit", "/exit", "종료", "나가기"}
 def build_engine(settings: Settings | None = None) -> Engine:
     s = settings or Settings.load()
     return Engine.load(
-        s.catalog.catalog_dir, s.catalog.concepts_dir, default_region=s.catalog.default_region,
-        default_lang=s.catalog.default_language, month_days=s.assistant.month_days,
+        s.catalog.catalog_dir,
+        s.catalog.concepts_dir,
+        default_region=s.catalog.default_region,
+        default_lang=s.catalog.default_language,
+        month_days=s.assistant.month_days,
     )
 
 

@@ -20,10 +20,14 @@ def _pad(text: str, cols: int) -> str:
 
 
 def render_table(table: Table) -> list[str]:
-    cols = [max(width(c), *(width(r[i]) for r in table.rows)) if table.rows else width(c)
-            for i, c in enumerate(table.columns)]
+    cols = [
+        max(width(c), *(width(r[i]) for r in table.rows)) if table.rows else width(c)
+        for i, c in enumerate(table.columns)
+    ]
+
     def line(cells: tuple[str, ...]) -> str:
         return "  ".join(_pad(cell, cols[i]) for i, cell in enumerate(cells)).rstrip()
+
     return [line(table.columns), "  ".join("-" * c for c in cols), *(line(r) for r in table.rows)]
 
 

@@ -59,7 +59,11 @@ def load_catalog(directory: Path | None = None) -> Catalog:
     for path in model_files:
         models.extend((path, m) for _, m in _load_list(path, "models", Model, errors))
     catalog_files = {
-        "sources": sources, "regions": regions, "groups": groups, "services": services, "models": models,
+        "sources": sources,
+        "regions": regions,
+        "groups": groups,
+        "services": services,
+        "models": models,
     }
     errors.extend(_cross_check(catalog_files))
     if errors:
@@ -104,9 +108,7 @@ def _cross_check(files: dict[str, Any]) -> Iterator[str]:
     models: list[tuple[Path, Model]] = files["models"]
     services: list[tuple[Path, Service]] = files["services"]
     model_keys = {m.key for _, m in models}
-    yield from _unique(
-        ((p, m.key, "key", m.key) for p, m in [*models, *services]), "key"
-    )
+    yield from _unique(((p, m.key, "key", m.key) for p, m in [*models, *services]), "key")
     yield from _unique(((p, m.key, "ids", i) for p, m in models for i in [*m.ids, *m.inference_profiles]), "id")
     yield from _unique(_all_aliases(files), "alias")
     for path, region in files["regions"]:

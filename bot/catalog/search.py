@@ -81,9 +81,7 @@ def _has_feature(model: Model, feature: str) -> bool:
     return bool(getattr(model.features, feature, False))
 
 
-def search(
-    catalog: Catalog, criteria: Criteria, region: str, workload: Workload | None = None
-) -> SearchResult:
+def search(catalog: Catalog, criteria: Criteria, region: str, workload: Workload | None = None) -> SearchResult:
     """Models matching `criteria`, cheapest first in `region` (criteria.region wins when set)."""
     where = criteria.region or region
     ranked: list[Ranked] = []

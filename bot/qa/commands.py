@@ -32,7 +32,10 @@ USAGE = {
     "help": "/bedrock help",
     "models": "/bedrock models [region] [image|video|embedding|tool use|…]",
     "price": "/bedrock price <model> [region]",
-    "cost": "/bedrock cost <model> <input tokens> <output tokens> [batch|latency] [cache <tokens>] [daily <requests>] [region]",
+    "cost": (
+        "/bedrock cost <model> <input tokens> <output tokens> [batch|latency] [cache <tokens>] [daily <requests>] "
+        "[region]"
+    ),
     "compare": "/bedrock compare <model1,model2[,…]> [region]",
     "recommend": "/bedrock recommend <requirements, e.g. seoul image input>",
 }
@@ -51,12 +54,26 @@ def run_command(engine: Engine, text: str) -> Answer:
     sub, _, args = body.partition(" ")
     name = _ALIASES.get(sub.lower())
     if name is None:
-        raise UsageError("/bedrock help | " + " | ".join(SUBCOMMANDS)[5:],
-                         ko=f"알 수 없는 명령입니다: '{sub}'", en=f"Unknown subcommand: '{sub}'") if sub else UsageError(USAGE["help"])
+        raise (
+            UsageError(
+                "/bedrock help | " + " | ".join(SUBCOMMANDS)[5:],
+                ko=f"알 수 없는 명령입니다: '{sub}'",
+                en=f"Unknown subcommand: '{sub}'",
+            )
+            if sub
+            else UsageError(USAGE["help"])
+        )
     args = args.strip()
     q = engine.parser.parse(args) if args else Query(text="", norm="", lang=lang)
     q.lang = lang
-    handler = {"help": _help, "models": _models, "price": _price, "cost": _cost, "compare": _compare, "recommend": _recommend}[name]
+    handler = {
+        "help": _help,
+        "models": _models,
+        "price": _price,
+        "cost": _cost,
+        "compare": _compare,
+        "recommend": _recommend,
+    }[name]
     return engine.run(handler(engine, q, args))
 
 
@@ -105,20 +122,36 @@ def _price(engine: Engine, q: Query, args: str) -> Query:
 def _cost(engine: Engine, q: Query, args: str) -> Query:
     key = _first_model(engine, q, args, "cost")
     words = args.split()
-    numbers = [(i, find_quantities(w)[0].value) for i, w in enumerate(words) if find_quantities(w) and find_quantities(w)[0].text == w]
+    numbers = [
+        (i, find_quantities(w)[0].value)
+        for i, w in enumerate(words)
+        if find_quantities(w) and find_quantities(w)[0].text == w
+    ]
     flags = {w.lower(): i for i, w in enumerate(words)}
     cache_at = next((flags[f] for f in ("cache", "캐시") if f in flags), None)
     daily_at = next((flags[f] for f in ("daily", "하루", "per-day") if f in flags), None)
     plain = [int(v) for i, v in numbers if i - 1 not in (cache_at, daily_at)]
     if len(plain) < 2:
-        raise _usage("cost", q.lang, "입력·출력 토큰 수가 필요합니다 (예: 200만 50만, 2M 500k).",
-                     "Input and output token counts are needed (e.g. 2M 500k).")
+        raise _usage(
+            "cost",
+            q.lang,
+            "입력·출력 토큰 수가 필요합니다 (예: 200만 50만, 2M 500k).",
+            "Input and output token counts are needed (e.g. 2M 500k).",
+        )
     by_index = dict(numbers)
     cache = int(by_index.get(cache_at + 1, 0)) if cache_at is not None else 0
     daily = int(by_index[daily_at + 1]) if daily_at is not None and daily_at + 1 in by_index else None
     workload = Workload(input_tokens=plain[0], output_tokens=plain[1], cache_read_tokens=cache, requests_per_day=daily)
-    mode = Mode.batch if {"batch", "배치"} & flags.keys() else Mode.latency_optimized if {"latency", "지연"} & flags.keys() else None
-    return replace(q, intent=Intent.estimate, models=[key], groups=[], workload=workload, mode=mode, images=None, seconds=None)
+    mode = (
+        Mode.batch
+        if {"batch", "배치"} & flags.keys()
+        else Mode.latency_optimized
+        if {"latency", "지연"} & flags.keys()
+        else None
+    )
+    return replace(
+        q, intent=Intent.estimate, models=[key], groups=[], workload=workload, mode=mode, images=None, seconds=None
+    )
 
 
 def _compare(engine: Engine, q: Query, args: str) -> Query:
@@ -132,7 +165,12 @@ def _compare(engine: Engine, q: Query, args: str) -> Query:
     else:
         keys = list(dict.fromkeys([*q.models, *(m for g in q.groups for m in engine.catalog.groups[g].members)]))
     if len(keys) < 2:
-        raise _usage("compare", q.lang, "비교할 모델을 두 개 이상 쉼표로 적어 주세요.", "Name two or more models, separated by commas.")
+        raise _usage(
+            "compare",
+            q.lang,
+            "비교할 모델을 두 개 이상 쉼표로 적어 주세요.",
+            "Name two or more models, separated by commas.",
+        )
     return replace(q, intent=Intent.compare, models=list(dict.fromkeys(keys)), groups=[])
 
 

@@ -29,7 +29,7 @@ class Concept(Strict):
     body: LocalText
     sources: list[str]
     as_of: date
-    related: list[str] = []
+    related: tuple[str, ...] = ()
 
 
 def default_concepts_dir() -> Path:
@@ -50,9 +50,7 @@ def load_concepts(directory: Path | None = None, catalog: Catalog | None = None)
             continue
         concepts[concept.key] = concept
         if catalog is not None:
-            errors.extend(
-                f"{path}: sources: unknown source '{s}'" for s in concept.sources if s not in catalog.sources
-            )
+            errors.extend(f"{path}: sources: unknown source '{s}'" for s in concept.sources if s not in catalog.sources)
     for concept in concepts.values():
         errors.extend(
             f"{root / concept.key}.yaml: related: unknown concept '{r}'" for r in concept.related if r not in concepts

@@ -22,8 +22,15 @@ MAX_QUESTION = 2000
 class Engine:
     """Answers catalog questions. Build once (`Engine.load`), then call `ask` from any front end."""
 
-    def __init__(self, catalog: Catalog, concepts: ConceptIndex, *, default_region: str = "us-east-1",
-                 default_lang: str = "ko", month_days: int = 30) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        concepts: ConceptIndex,
+        *,
+        default_region: str = "us-east-1",
+        default_lang: str = "ko",
+        month_days: int = 30,
+    ) -> None:
         if default_region not in catalog.regions:
             raise ValueError(f"default region {default_region!r} is not in the catalog's regions")
         names = NameIndex(catalog)

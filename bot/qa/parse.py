@@ -17,9 +17,11 @@ from bot.qa.quantities import PER_MONTH, assign_roles, find_quantities
 from bot.qa.text import contains, detect_lang, first_of, has_any
 
 _STOP = frozenset(
-    "알려줘 알려 주세요 줘 좀 얼마야 얼마 얼마예요 뭐야 what whats is the a an of for in on me tell show how much "
-    "price prices pricing cost model models 모델 모델은 모델이 토큰 tokens token 가격 요금 있어 있나요 있니 해줘 "
-    "please about and or with per 1m 1k 기준 usd 달러 리전 region".split()
+    (
+        "알려줘 알려 주세요 줘 좀 얼마야 얼마 얼마예요 뭐야 모델 모델은 모델이 토큰 가격 요금 있어 있나요 있니 해줘 "
+        "기준 달러 리전 what whats is the a an of for in on me tell show how much price prices pricing cost model "
+        "models tokens token please about and or with per 1m 1k usd region"
+    ).split()
 )
 _PARTICLE = re.compile(r"(은|는|이|가|을|를|의|로|으로|에서|에|랑|이랑|하고|와|과|도|만|요)$")
 
@@ -102,7 +104,7 @@ class QuestionParser:
         blanked = _blank(blanked, [(s, e) for _, s, e in region_hits])
         self._add_mentions(q, mentions)
         q.unknown = _unknown_version(norm, mentions, q)
-        self._read_constraints(q, blanked)
+        self._read_constraints(q, norm)  # aliases may contain mode words ("노바 프로 지연 시간 최적화")
         self._read_quantities(q, blanked)
         q.concept = self.concepts.find(norm)
         if not (q.models or q.groups or q.services):
@@ -189,9 +191,17 @@ class QuestionParser:
 
     def _known_words(self) -> set[str]:
         tables = [
-            *V.INTENT_WORDS.values(), *V.MODE_WORDS.values(), *V.FEATURE_WORDS.values(), *V.KIND_WORDS.values(),
-            *V.PROVIDER_WORDS.values(), *V.MODALITY_IN_WORDS.values(), V.EXPLAIN_WORDS, V.CACHE_WORDS,
-            V.GENERATE_WORDS, V.CONTEXT_WORDS, V.PRICE_CEILING_WORDS,
+            *V.INTENT_WORDS.values(),
+            *V.MODE_WORDS.values(),
+            *V.FEATURE_WORDS.values(),
+            *V.KIND_WORDS.values(),
+            *V.PROVIDER_WORDS.values(),
+            *V.MODALITY_IN_WORDS.values(),
+            V.EXPLAIN_WORDS,
+            V.CACHE_WORDS,
+            V.GENERATE_WORDS,
+            V.CONTEXT_WORDS,
+            V.PRICE_CEILING_WORDS,
         ]
         words = {part for table in tables for w in table for part in normalize(w).split()}
         return words | set(_STOP)
@@ -223,7 +233,7 @@ def choose_intent(q: Query, norm: str) -> Intent:
         return Intent.specs
     if named:
         return Intent.price
-    if Intent.list_models in words or q.regions and (q.modalities_in or q.kinds or q.features or q.providers):
+    if Intent.list_models in words or (q.regions and (q.modalities_in or q.kinds or q.features or q.providers)):
         return Intent.list_models
     if q.modalities_in or q.modalities_out or q.kinds or q.features or q.providers or q.min_context:
         return Intent.list_models
@@ -240,7 +250,9 @@ def _looks_like_name(norm: str) -> bool:
     return 0 < len(words) <= 4 and bool(re.search(r"[a-z]", norm)) and bool(re.search(r"\d", norm))
 
 
-_VERSION_AFTER = re.compile(r"\s?v?(\d+(?:\.\d+)?)(?!\d|\.\d|\s?(?:만|억|천|백|k\b|m\b|b\b|million|thousand|토큰|token|개|건|장|초))")
+_VERSION_AFTER = re.compile(
+    r"\s?v?(\d+(?:\.\d+)?)(?!\d|\.\d|\s?(?:만|억|천|백|k\b|m\b|b\b|million|thousand|토큰|token|개|건|장|초))"
+)
 
 
 def _unknown_version(norm: str, mentions: list[Mention], q: Query) -> str | None:

@@ -11,8 +11,14 @@ _KO_DIGIT = {"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 
 _KO_SMALL = {"십": 10, "백": 100, "천": 1000}
 _KO_BIG = {"만": 10_000, "억": 100_000_000}
 _EN_SUFFIX = {
-    "k": 1_000, "thousand": 1_000, "m": 1_000_000, "mil": 1_000_000, "million": 1_000_000,
-    "b": 1_000_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000,
+    "k": 1_000,
+    "thousand": 1_000,
+    "m": 1_000_000,
+    "mil": 1_000_000,
+    "million": 1_000_000,
+    "b": 1_000_000_000,
+    "billion": 1_000_000_000,
+    "bn": 1_000_000_000,
 }
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -37,15 +43,15 @@ def _korean_multiplier(units: str) -> Decimal:
     total, small = Decimal(0), Decimal(0)
     for ch in units.replace(" ", ""):
         if ch in _KO_SMALL:
-            small = (small or 1) * _KO_SMALL[ch]
+            small = (small or Decimal(1)) * _KO_SMALL[ch]
         elif ch in _KO_BIG:
-            total += (small or 1) * _KO_BIG[ch]
+            total += (small or Decimal(1)) * _KO_BIG[ch]
             small = Decimal(0)
     return total + small
 
 
 def _korean_word(word: str) -> Decimal:
-    head = _KO_DIGIT.get(word[0], 1) if word[0] in _KO_DIGIT else 1
+    head = Decimal(_KO_DIGIT.get(word[0], 1))
     rest = word[1:] if word[0] in _KO_DIGIT else word
     return head * _korean_multiplier(rest)
 

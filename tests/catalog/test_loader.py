@@ -23,8 +23,14 @@ GOOD_MODEL = {
     "modalities_out": ["text"],
     "features": {"streaming": True, "batch": False},
     "prices": [
-        {"regions": ["us-east-1"], "mode": "on_demand", "unit": "tokens_1k", "input": 0.001, "output": 0.002,
-         "source": "pricing-page"}
+        {
+            "regions": ["us-east-1"],
+            "mode": "on_demand",
+            "unit": "tokens_1k",
+            "input": 0.001,
+            "output": 0.002,
+            "source": "pricing-page",
+        }
     ],
 }
 
@@ -61,8 +67,20 @@ def with_price(**changes: object) -> dict:
 def test_real_catalog_loads_with_every_model_the_design_lists() -> None:
     catalog = load_catalog()
     names = {m.name.lower() for m in catalog.models.values()}
-    for expected in ("nova micro", "nova lite", "nova pro", "claude 3.7 sonnet", "claude 3.5 haiku", "claude 3 opus",
-                     "jamba 1.5 large", "command r+", "llama 2 chat 13b", "mixtral 8x7b", "mistral large", "luma ray2"):
+    for expected in (
+        "nova micro",
+        "nova lite",
+        "nova pro",
+        "claude 3.7 sonnet",
+        "claude 3.5 haiku",
+        "claude 3 opus",
+        "jamba 1.5 large",
+        "command r+",
+        "llama 2 chat 13b",
+        "mixtral 8x7b",
+        "mistral large",
+        "luma ray2",
+    ):
         assert any(expected in n for n in names), expected
     assert len(catalog.models) >= 45
     assert {"guardrails", "flows"} <= {s.category for s in catalog.services.values()}
@@ -86,7 +104,9 @@ def test_small_valid_catalog_loads(catalog_dir: Path) -> None:
 def test_unknown_region_names_file_model_and_field(catalog_dir: Path) -> None:
     path = write_models(catalog_dir, with_price(regions=["mars-north-1"]))
     found = problems(catalog_dir)
-    assert any(str(path) in p and "'test-model'" in p and "prices.0.regions" in p and "mars-north-1" in p for p in found)
+    assert any(
+        str(path) in p and "'test-model'" in p and "prices.0.regions" in p and "mars-north-1" in p for p in found
+    )
 
 
 def test_negative_price_is_rejected(catalog_dir: Path) -> None:
@@ -123,9 +143,19 @@ def test_unknown_source_and_unknown_key_are_rejected(catalog_dir: Path) -> None:
 
 
 def test_provisioned_price_needs_a_term(catalog_dir: Path) -> None:
-    model = {**GOOD_MODEL, "features": {"provisioned_throughput": True}, "prices": [
-        {"regions": ["us-east-1"], "mode": "provisioned", "unit": "model_unit_hour", "price": 20, "source": "pricing-page"}
-    ]}
+    model = {
+        **GOOD_MODEL,
+        "features": {"provisioned_throughput": True},
+        "prices": [
+            {
+                "regions": ["us-east-1"],
+                "mode": "provisioned",
+                "unit": "model_unit_hour",
+                "price": 20,
+                "source": "pricing-page",
+            }
+        ],
+    }
     write_models(catalog_dir, model)
     assert any("term" in p for p in problems(catalog_dir))
 
@@ -133,6 +163,7 @@ def test_provisioned_price_needs_a_term(catalog_dir: Path) -> None:
 def test_group_member_must_exist(catalog_dir: Path) -> None:
     write_models(catalog_dir, GOOD_MODEL)
     (catalog_dir / "groups.yaml").write_text(
-        yaml.safe_dump({"groups": [{"key": "g", "aliases": ["gg"], "members": ["test-model", "nope"]}]}), encoding="utf-8"
+        yaml.safe_dump({"groups": [{"key": "g", "aliases": ["gg"], "members": ["test-model", "nope"]}]}),
+        encoding="utf-8",
     )
     assert any("unknown model 'nope'" in p for p in problems(catalog_dir))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.lookup import NameIndex
 from bot.catalog.pricing import per_million
-from bot.catalog.schema import Model, Mode, PriceEntry, PricedItem, Term, Unit
+from bot.catalog.schema import Mode, Model, PricedItem, PriceEntry, Term, Unit
 from bot.qa.answer import SourceRef
 from bot.qa.format import usd
 from bot.qa.parse import Query
@@ -26,7 +27,7 @@ class Ctx:
     month_days: int = 30
 
 
-def L(lang: str, ko: str, en: str) -> str:  # noqa: N802 - reads like a literal at call sites
+def L(lang: str, ko: str, en: str) -> str:
     return ko if lang == "ko" else en
 
 
@@ -68,7 +69,10 @@ PART_LABEL = {
 }
 
 
-def label(table: dict[object, tuple[str, str]], key: object, lang: str) -> str:
+K = TypeVar("K")
+
+
+def label(table: Mapping[K, tuple[str, str]], key: K, lang: str) -> str:
     ko, en = table[key]
     return L(lang, ko, en)
 
@@ -78,7 +82,7 @@ def per_1m(value: Decimal | None) -> str:
 
 
 def unit_price(entry: PriceEntry, lang: str) -> str:
-    """"$0.04 / 이미지 1장" for a non-token price."""
+    """ "$0.04 / 이미지 1장" for a non-token price."""
     assert entry.price is not None
     return f"{usd(entry.price)} / {label(UNIT_LABEL, entry.unit, lang)}"
 
@@ -132,9 +136,17 @@ def correction_notes(q: Query) -> list[str]:
 
 
 def conflict_notes(models: Iterable[PricedItem], lang: str) -> list[str]:
+    """One line per item whose sources disagree on a price: the first recorded note and how many more."""
     notes = []
     for item in models:
-        for c in item.conflicts:
-            if c.field.startswith("prices"):
-                notes.append(L(lang, f"{item.name}: 출처 간 차이 — {c.note.ko}", f"{item.name}: sources differ — {c.note.en}"))
+        found = [c for c in item.conflicts if c.field.startswith("prices")]
+        if found:
+            more = L(lang, f" (외 {len(found) - 1}건)", f" (+{len(found) - 1} more)") if len(found) > 1 else ""
+            notes.append(
+                L(
+                    lang,
+                    f"{item.name}: 출처 간 차이 — {found[0].note.ko}{more}",
+                    f"{item.name}: sources differ — {found[0].note.en}{more}",
+                )
+            )
     return notes

@@ -19,9 +19,15 @@ def concept_answer(ctx: Ctx, q: Query, concept: Concept) -> Answer:
     refs = sources_for(ctx, concept.sources)
     related = [c for c in concept.related]
     notes = (L(lang, f"관련 개념: {', '.join(related)}", f"Related: {', '.join(related)}"),) if related else ()
-    return Answer(intent="concept", lang=lang, title=concept.title.get(lang),
-                  lines=(concept.summary.get(lang), *concept.body.get(lang).strip().splitlines()),
-                  notes=notes, sources=refs, as_of=concept.as_of)
+    return Answer(
+        intent="concept",
+        lang=lang,
+        title=concept.title.get(lang),
+        lines=(concept.summary.get(lang), *concept.body.get(lang).strip().splitlines()),
+        notes=notes,
+        sources=refs,
+        as_of=concept.as_of,
+    )
 
 
 def unknown_answer(ctx: Ctx, q: Query) -> Answer:
@@ -29,17 +35,35 @@ def unknown_answer(ctx: Ctx, q: Query) -> Answer:
     lang = q.lang
     name = q.unknown or q.text
     closest = ctx.names.closest(name)
-    lines = [L(lang, f"'{name}'은(는) 카탈로그에 없는 모델입니다. 카탈로그에 없는 모델의 가격이나 사양은 답하지 않습니다.",
-               f"'{name}' is not in the catalog, so I will not quote a price or spec for it.")]
+    lines = [
+        L(
+            lang,
+            f"'{name}'은(는) 카탈로그에 없는 모델입니다. 카탈로그에 없는 모델의 가격이나 사양은 답하지 않습니다.",
+            f"'{name}' is not in the catalog, so I will not quote a price or spec for it.",
+        )
+    ]
     if closest:
         lines.append(L(lang, f"혹시 이 모델인가요? {', '.join(closest)}", f"Did you mean: {', '.join(closest)}?"))
     lines.append(L(lang, "전체 목록: /bedrock models", "Full list: /bedrock models"))
     refs = sources_for(ctx, ["pricing-page"])
-    return Answer(intent="unknown_model", lang=lang, title=L(lang, "카탈로그에 없는 모델", "Not in the catalog"),
-                  lines=tuple(lines), suggestions=closest, sources=refs, as_of=as_of(refs), ok=False)
+    return Answer(
+        intent="unknown_model",
+        lang=lang,
+        title=L(lang, "카탈로그에 없는 모델", "Not in the catalog"),
+        lines=tuple(lines),
+        suggestions=closest,
+        sources=refs,
+        as_of=as_of(refs),
+        ok=False,
+    )
 
 
 def not_understood_answer(ctx: Ctx, q: Query) -> Answer:
     text = prompts.render("not_understood", q.lang)
-    return Answer(intent="not_understood", lang=q.lang, title=L(q.lang, "질문을 이해하지 못했습니다", "Not understood"),
-                  lines=(text.strip(),), ok=False)
+    return Answer(
+        intent="not_understood",
+        lang=q.lang,
+        title=L(q.lang, "질문을 이해하지 못했습니다", "Not understood"),
+        lines=(text.strip(),),
+        ok=False,
+    )

@@ -7,17 +7,42 @@ from bot.catalog.schema import Mode, Model
 from bot.catalog.search import Criteria, Ranked, availability_in, search
 from bot.qa.answer import Answer, Table
 from bot.qa.answers.common import (
-    MODE_LABEL, Ctx, L, as_of, correction_notes, item_sources, label, per_1m, region_note, sources_for, unit_price,
+    MODE_LABEL,
+    Ctx,
+    L,
+    as_of,
+    correction_notes,
+    item_sources,
+    label,
+    per_1m,
+    region_note,
+    sources_for,
+    unit_price,
 )
 from bot.qa.format import context, usd
 from bot.qa.parse import Query
 
-FEATURES = ("streaming", "tool_use", "vision", "computer_use", "extended_thinking", "prompt_caching", "batch", "latency_optimized", "provisioned_throughput")
+FEATURES = (
+    "streaming",
+    "tool_use",
+    "vision",
+    "computer_use",
+    "extended_thinking",
+    "prompt_caching",
+    "batch",
+    "latency_optimized",
+    "provisioned_throughput",
+)
 FEATURE_LABEL = {
-    "streaming": ("스트리밍", "streaming"), "tool_use": ("도구 사용", "tool use"), "vision": ("비전(이미지 입력)", "vision"),
-    "computer_use": ("컴퓨터 사용", "computer use"), "extended_thinking": ("확장 사고", "extended thinking"),
-    "prompt_caching": ("프롬프트 캐싱", "prompt caching"), "batch": ("배치", "batch"),
-    "latency_optimized": ("지연 시간 최적화", "latency-optimized"), "provisioned_throughput": ("프로비저닝된 처리량", "Provisioned Throughput"),
+    "streaming": ("스트리밍", "streaming"),
+    "tool_use": ("도구 사용", "tool use"),
+    "vision": ("비전(이미지 입력)", "vision"),
+    "computer_use": ("컴퓨터 사용", "computer use"),
+    "extended_thinking": ("확장 사고", "extended thinking"),
+    "prompt_caching": ("프롬프트 캐싱", "prompt caching"),
+    "batch": ("배치", "batch"),
+    "latency_optimized": ("지연 시간 최적화", "latency-optimized"),
+    "provisioned_throughput": ("프로비저닝된 처리량", "Provisioned Throughput"),
 }
 STATUS_LABEL = {"ga": ("정식 출시(GA)", "GA"), "preview": ("프리뷰", "preview"), "planned": ("출시 예정", "planned")}
 
@@ -45,9 +70,16 @@ def specs_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
     keys = [model.fact_source(f) for f in ("context_window", "max_output", "modalities_in", "features", "ids")]
     refs = sources_for(ctx, keys)
     notes = [*correction_notes(q), *(c.note.get(lang) for c in model.conflicts if not c.field.startswith("prices"))]
-    return Answer(intent="specs", lang=lang, title=f"{model.name} — {L(lang, '사양', 'specs')}",
-                  table=Table((L(lang, "항목", "Item"), L(lang, "값", "Value")), rows), notes=tuple(notes),
-                  sources=refs, as_of=as_of(refs), models=(model.key,))
+    return Answer(
+        intent="specs",
+        lang=lang,
+        title=f"{model.name} — {L(lang, '사양', 'specs')}",
+        table=Table((L(lang, "항목", "Item"), L(lang, "값", "Value")), rows),
+        notes=tuple(notes),
+        sources=refs,
+        as_of=as_of(refs),
+        models=(model.key,),
+    )
 
 
 def availability_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
@@ -65,28 +97,53 @@ def availability_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
                 when = f" ({L(lang, '예상', 'expected')} {avail.expected})" if avail.expected else ""
                 lines.append(f"{model.name} · {name}: {status}{when}")
             elif region in pricing.priced_regions(model):
-                lines.append(f"{model.name} · {name}: {L(lang, '가격 페이지에 가격이 있음(사용 가능)', 'priced on the pricing page (available)')}")
+                lines.append(
+                    f"{model.name} · {name}: {L(lang, '가격 페이지에 가격이 있음(사용 가능)', 'priced on the pricing page (available)')}"
+                )
                 keys.extend(p.source for p in model.prices if region in p.regions)
             else:
                 offered = [a.region for a in model.availability if a.status == "ga"] or pricing.priced_regions(model)
                 where = ", ".join(offered) or "-"
-                lines.append(L(lang, f"{model.name} · {name}: 카탈로그에 이 리전 기록이 없습니다(제공되지 않을 수 있음). 제공 리전: {where}",
-                               f"{model.name} · {name}: no record for this region in the catalog (may not be offered). Offered in: {where}"))
+                lines.append(
+                    L(
+                        lang,
+                        f"{model.name} · {name}: 카탈로그에 이 리전 기록이 없습니다(제공되지 않을 수 있음). 제공 리전: {where}",
+                        f"{model.name} · {name}: no record for this region in the catalog (may not be offered). Offered in: {where}",
+                    )
+                )
         if model.inference_profiles:
-            lines.append(L(lang, f"  교차 리전 추론 프로파일: {', '.join(model.inference_profiles)}",
-                           f"  Cross-region inference profiles: {', '.join(model.inference_profiles)}"))
+            lines.append(
+                L(
+                    lang,
+                    f"  교차 리전 추론 프로파일: {', '.join(model.inference_profiles)}",
+                    f"  Cross-region inference profiles: {', '.join(model.inference_profiles)}",
+                )
+            )
     refs = sources_for(ctx, [*keys, *(m.source for m in models)])
-    return Answer(intent="availability", lang=lang, title=L(lang, "리전별 가용성", "Availability by region"),
-                  lines=tuple(lines), notes=tuple(correction_notes(q)), sources=refs, as_of=as_of(refs),
-                  models=tuple(m.key for m in models))
+    return Answer(
+        intent="availability",
+        lang=lang,
+        title=L(lang, "리전별 가용성", "Availability by region"),
+        lines=tuple(lines),
+        notes=tuple(correction_notes(q)),
+        sources=refs,
+        as_of=as_of(refs),
+        models=tuple(m.key for m in models),
+    )
 
 
 def compare_answer(ctx: Ctx, q: Query, models: list[Model], ambiguous: str | None = None) -> Answer:
     lang = q.lang
     region = q.region or ctx.default_region
     mode = q.mode if q.mode in (Mode.batch, Mode.latency_optimized) else Mode.on_demand
-    cols = (L(lang, "모델", "Model"), L(lang, "입력 /1M", "Input /1M"), L(lang, "출력 /1M", "Output /1M"),
-            L(lang, "컨텍스트", "Context"), L(lang, "모달리티(입력)", "Input modalities"), L(lang, "기능", "Features"))
+    cols = (
+        L(lang, "모델", "Model"),
+        L(lang, "입력 /1M", "Input /1M"),
+        L(lang, "출력 /1M", "Output /1M"),
+        L(lang, "컨텍스트", "Context"),
+        L(lang, "모달리티(입력)", "Input modalities"),
+        L(lang, "기능", "Features"),
+    )
     rows, used = [], []
     for model in models:
         entry = pricing.token_price(model, mode, region)
@@ -97,25 +154,65 @@ def compare_answer(ctx: Ctx, q: Query, models: list[Model], ambiguous: str | Non
             units = pricing.unit_prices(model, region)
             used.extend(units)
             cells = (unit_price(units[0], lang), "-") if units else (L(lang, "가격 없음", "no price"), "-")
-        rows.append((model.name, *cells, context(model.context_window), ", ".join(m.value for m in model.modalities_in), features_of(model, lang)))
-    lines = [L(lang, f"{ctx.catalog.region_name(region, lang)} · {label(MODE_LABEL, mode, lang)} 기준",
-               f"{ctx.catalog.region_name(region, lang)} · {label(MODE_LABEL, mode, lang)}")]
+        rows.append(
+            (
+                model.name,
+                *cells,
+                context(model.context_window),
+                ", ".join(m.value for m in model.modalities_in),
+                features_of(model, lang),
+            )
+        )
+    lines = [
+        L(
+            lang,
+            f"{ctx.catalog.region_name(region, lang)} · {label(MODE_LABEL, mode, lang)} 기준",
+            f"{ctx.catalog.region_name(region, lang)} · {label(MODE_LABEL, mode, lang)}",
+        )
+    ]
     priced = [(m, pricing.token_price(m, mode, region)) for m in models]
-    cheapest = sorted(((pricing.blended_per_million(e), m) for m, e in priced if e and pricing.blended_per_million(e) is not None), key=lambda x: x[0])
+    blended = [(b, m) for m, e in priced if e is not None and (b := pricing.blended_per_million(e)) is not None]
+    cheapest = sorted(blended, key=lambda x: x[0])
     if len(cheapest) >= 2:
-        lines.append(L(lang, f"가장 저렴: {cheapest[0][1].name} (입력:출력 3:1 혼합 {usd(cheapest[0][0])}/1M)",
-                       f"Cheapest: {cheapest[0][1].name} (blended 3:1 input:output {usd(cheapest[0][0])}/1M)"))
+        lines.append(
+            L(
+                lang,
+                f"가장 저렴: {cheapest[0][1].name} (입력:출력 3:1 혼합 {usd(cheapest[0][0])}/1M)",
+                f"Cheapest: {cheapest[0][1].name} (blended 3:1 input:output {usd(cheapest[0][0])}/1M)",
+            )
+        )
     notes = list(correction_notes(q)) + region_note(ctx, q)
     if ambiguous:
-        notes.insert(0, L(lang, f"'{ambiguous}'에 해당하는 모델이 여러 개입니다: {', '.join(m.name for m in models)}. 하나를 지정하면 자세히 답합니다.",
-                          f"'{ambiguous}' matches several models: {', '.join(m.name for m in models)}. Name one for details."))
+        notes.insert(
+            0,
+            L(
+                lang,
+                f"'{ambiguous}'에 해당하는 모델이 여러 개입니다: {', '.join(m.name for m in models)}. 하나를 지정하면 자세히 답합니다.",
+                f"'{ambiguous}' matches several models: {', '.join(m.name for m in models)}. Name one for details.",
+            ),
+        )
     missing = [m.name for m, e in priced if e is None and not pricing.unit_prices(m, region)]
     if missing:
-        notes.append(L(lang, f"이 리전/모드에 가격이 없는 모델: {', '.join(missing)}", f"No price in this region/mode: {', '.join(missing)}"))
+        notes.append(
+            L(
+                lang,
+                f"이 리전/모드에 가격이 없는 모델: {', '.join(missing)}",
+                f"No price in this region/mode: {', '.join(missing)}",
+            )
+        )
     refs = item_sources(ctx, models, used)
     title = L(lang, "후보 모델", "Candidates") if ambiguous else L(lang, "모델 비교", "Model comparison")
-    return Answer(intent="compare", lang=lang, title=title, lines=tuple(lines), table=Table(cols, tuple(rows)),
-                  notes=tuple(notes), sources=refs, as_of=as_of(refs), models=tuple(m.key for m in models))
+    return Answer(
+        intent="compare",
+        lang=lang,
+        title=title,
+        lines=tuple(lines),
+        table=Table(cols, tuple(rows)),
+        notes=tuple(notes),
+        sources=refs,
+        as_of=as_of(refs),
+        models=tuple(m.key for m in models),
+    )
 
 
 def criteria_of(ctx: Ctx, q: Query, default_kinds: frozenset[str] = frozenset()) -> Criteria:
@@ -126,9 +223,15 @@ def criteria_of(ctx: Ctx, q: Query, default_kinds: frozenset[str] = frozenset())
     mode = q.mode if q.mode in (Mode.batch, Mode.latency_optimized) else Mode.on_demand
     features = set(q.features) | ({"batch"} if mode is Mode.batch else set())
     return Criteria(
-        region=q.region, modalities_in=frozenset(q.modalities_in), modalities_out=frozenset(),
-        features=frozenset(features), min_context=q.min_context, providers=frozenset(q.providers),
-        kinds=kinds or (default_kinds if not members else frozenset()), members=members, mode=mode,
+        region=q.region,
+        modalities_in=frozenset(q.modalities_in),
+        modalities_out=frozenset(),
+        features=frozenset(features),
+        min_context=q.min_context,
+        providers=frozenset(q.providers),
+        kinds=kinds or (default_kinds if not members else frozenset()),
+        members=members,
+        mode=mode,
         max_price=q.max_price,
     )
 
@@ -144,21 +247,49 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
     lines = [_constraints_line(ctx, q, crit, lang)]
     if result.ranked and not listing:
         top = result.ranked[0]
-        lines.append(L(lang, f"추천: **{top.model.name}** — {basis} {_figure(top)}", f"Pick: **{top.model.name}** — {basis} {_figure(top)}"))
+        lines.append(
+            L(
+                lang,
+                f"추천: **{top.model.name}** — {basis} {_figure(top)}",
+                f"Pick: **{top.model.name}** — {basis} {_figure(top)}",
+            )
+        )
     if not result.ranked:
-        lines.append(L(lang, "조건에 맞고 가격이 있는 모델이 카탈로그에 없습니다.", "No priced model in the catalog meets these constraints."))
+        lines.append(
+            L(
+                lang,
+                "조건에 맞고 가격이 있는 모델이 카탈로그에 없습니다.",
+                "No priced model in the catalog meets these constraints.",
+            )
+        )
     notes = list(region_note(ctx, q)) if not q.region else []
     if result.unpriced:
         names = ", ".join(m.name for m in result.unpriced[:8])
-        notes.append(L(lang, f"조건은 맞지만 이 리전/모드의 가격이 카탈로그에 없는 모델: {names}",
-                       f"Meets the constraints but has no price for this region/mode in the catalog: {names}"))
+        notes.append(
+            L(
+                lang,
+                f"조건은 맞지만 이 리전/모드의 가격이 카탈로그에 없는 모델: {names}",
+                f"Meets the constraints but has no price for this region/mode in the catalog: {names}",
+            )
+        )
     used = [p for r in result.ranked for p in r.model.prices if region in p.regions]
     refs = item_sources(ctx, [r.model for r in result.ranked[:8]], used)
     cols = (L(lang, "모델", "Model"), basis, L(lang, "컨텍스트", "Context"), L(lang, "가용성", "Availability"))
-    return Answer(intent="list_models" if listing else "recommend", lang=lang,
-                  title=L(lang, "조건에 맞는 모델" if listing else "추천 모델 (저렴한 순)", "Matching models" if listing else "Recommended (cheapest first)"),
-                  lines=tuple(lines), table=Table(cols, rows) if rows else None, notes=tuple(notes), sources=refs,
-                  as_of=as_of(refs), models=tuple(r.model.key for r in result.ranked[:8]))
+    return Answer(
+        intent="list_models" if listing else "recommend",
+        lang=lang,
+        title=L(
+            lang,
+            "조건에 맞는 모델" if listing else "추천 모델 (저렴한 순)",
+            "Matching models" if listing else "Recommended (cheapest first)",
+        ),
+        lines=tuple(lines),
+        table=Table(cols, rows) if rows else None,
+        notes=tuple(notes),
+        sources=refs,
+        as_of=as_of(refs),
+        models=tuple(r.model.key for r in result.ranked[:8]),
+    )
 
 
 def _basis(ranked: tuple[Ranked, ...], lang: str, q: Query) -> str:

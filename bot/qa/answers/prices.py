@@ -9,8 +9,20 @@ from bot.catalog.pricing import THOUSAND, Estimate, Workload, estimate, per_mill
 from bot.catalog.schema import Mode, Model, PriceEntry, Service, Unit
 from bot.qa.answer import Answer, Table
 from bot.qa.answers.common import (
-    MODE_LABEL, PART_LABEL, TERM_LABEL, Ctx, L, as_of, conflict_notes, correction_notes, item_sources, label,
-    per_1m, region_note, unit_price, variant,
+    MODE_LABEL,
+    PART_LABEL,
+    TERM_LABEL,
+    Ctx,
+    L,
+    as_of,
+    conflict_notes,
+    correction_notes,
+    item_sources,
+    label,
+    per_1m,
+    region_note,
+    unit_price,
+    variant,
 )
 from bot.qa.format import tokens, usd
 from bot.qa.parse import Query
@@ -33,15 +45,23 @@ def price_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
             lines.append(f"{variant(entry, lang) or model.name}: {unit_price(entry, lang)} ({where})")
     lines.extend(_other_modes(model, lang, used))
     if not used and not rows:
-        lines.append(L(lang, f"{model.name}의 가격은 카탈로그에 없습니다.", f"The catalog has no price for {model.name}."))
+        lines.append(
+            L(lang, f"{model.name}의 가격은 카탈로그에 없습니다.", f"The catalog has no price for {model.name}.")
+        )
     used.extend(p for p in model.prices if p.unit is Unit.tokens_1k)
     refs = item_sources(ctx, [model], used)
     notes = [*correction_notes(q), *region_note(ctx, q), *conflict_notes([model], lang)]
     unit = L(lang, "USD / 100만 토큰", "USD per 1M tokens")
     return Answer(
-        intent="price", lang=lang, title=f"{model.name} — {L(lang, '가격', 'prices')} ({unit})",
-        lines=tuple(lines), table=Table(columns, tuple(rows)) if rows else None, notes=tuple(notes),
-        sources=refs, as_of=as_of(refs), models=(model.key,),
+        intent="price",
+        lang=lang,
+        title=f"{model.name} — {L(lang, '가격', 'prices')} ({unit})",
+        lines=tuple(lines),
+        table=Table(columns, tuple(rows)) if rows else None,
+        notes=tuple(notes),
+        sources=refs,
+        as_of=as_of(refs),
+        models=(model.key,),
     )
 
 
@@ -53,17 +73,28 @@ def _headline(ctx: Ctx, q: Query, model: Model, region: str, regions: list[str],
     if entry is None:
         where = ", ".join(priced_regions(model, mode)) or "-"
         mode_name = label(MODE_LABEL, mode, lang)
-        return [L(lang, f"{name}에는 {mode_name} 가격이 카탈로그에 없습니다. 가격이 있는 리전: {where}",
-                  f"The catalog has no {mode_name} price in {name}. Priced regions: {where}")]
+        return [
+            L(
+                lang,
+                f"{name}에는 {mode_name} 가격이 카탈로그에 없습니다. 가격이 있는 리전: {where}",
+                f"The catalog has no {mode_name} price in {name}. Priced regions: {where}",
+            )
+        ]
     used.append(entry)
-    parts = [f"{label(PART_LABEL, p, lang)} {per_1m(getattr(entry, p))}" for p in pricing.TOKEN_PARTS
-             if getattr(entry, p) is not None]
+    parts = [
+        f"{label(PART_LABEL, p, lang)} {per_1m(getattr(entry, p))}"
+        for p in pricing.TOKEN_PARTS
+        if getattr(entry, p) is not None
+    ]
     head = f"{name} {label(MODE_LABEL, mode, lang)}: " + " · ".join(parts)
     out = [head + L(lang, " (100만 토큰당)", " (per 1M tokens)")]
     differs = [r for r in regions if r != region and _io(pricing.token_price(model, mode, r)) not in (None, _io(entry))]
     if differs:
-        shown = ", ".join(f"{r} {per_1m(e.input)}/{per_1m(e.output)}" for r in differs
-                          if (e := pricing.token_price(model, mode, r)) is not None)
+        shown = ", ".join(
+            f"{r} {per_1m(e.input)}/{per_1m(e.output)}"
+            for r in differs
+            if (e := pricing.token_price(model, mode, r)) is not None
+        )
         out.append(L(lang, f"다른 리전은 가격이 다릅니다: {shown}", f"Prices differ in other regions: {shown}"))
     return out
 
@@ -72,7 +103,9 @@ def _io(entry: PriceEntry | None) -> tuple[Decimal | None, Decimal | None] | Non
     return None if entry is None else (entry.input, entry.output)
 
 
-def _token_rows(ctx: Ctx, model: Model, regions: list[str], first: str, lang: str) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
+def _token_rows(
+    ctx: Ctx, model: Model, regions: list[str], first: str, lang: str
+) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
     ordered = sorted(regions, key=lambda r: r != first)
     cols = [("on", p) for p in pricing.TOKEN_PARTS] + [("batch", "input"), ("batch", "output")]
     grid = []
@@ -84,7 +117,11 @@ def _token_rows(ctx: Ctx, model: Model, regions: list[str], first: str, lang: st
     if not keep:
         return [], ()
     header = [L(lang, "리전", "Region")] + [
-        (label(PART_LABEL, cols[i][1], lang) if cols[i][0] == "on" else f"{L(lang, '배치', 'Batch')} {label(PART_LABEL, cols[i][1], lang)}")
+        (
+            label(PART_LABEL, cols[i][1], lang)
+            if cols[i][0] == "on"
+            else f"{L(lang, '배치', 'Batch')} {label(PART_LABEL, cols[i][1], lang)}"
+        )
         for i in keep
     ]
     rows = [(r, *(per_1m(vals[i]) for i in keep)) for r, vals in grid]
@@ -95,17 +132,24 @@ def _other_modes(model: Model, lang: str, used: list[PriceEntry]) -> list[str]:
     lines = []
     for entry in pricing.entries(model, Mode.latency_optimized):
         used.append(entry)
-        lines.append(f"{label(MODE_LABEL, Mode.latency_optimized, lang)} ({', '.join(entry.regions)}): "
-                     f"{label(PART_LABEL, 'input', lang)} {per_1m(entry.input)} · {label(PART_LABEL, 'output', lang)} {per_1m(entry.output)}")
+        lines.append(
+            f"{label(MODE_LABEL, Mode.latency_optimized, lang)} ({', '.join(entry.regions)}): "
+            f"{label(PART_LABEL, 'input', lang)} {per_1m(entry.input)} · {label(PART_LABEL, 'output', lang)} {per_1m(entry.output)}"
+        )
     groups: dict[tuple[str, ...], list[PriceEntry]] = {}
     for entry in model.prices:
         if entry.mode in (Mode.provisioned, Mode.training, Mode.storage, Mode.custom_inference):
             groups.setdefault(tuple(entry.regions), []).append(entry)
     for regions, group in groups.items():
         used.extend(group)
-        parts = [f"{label(TERM_LABEL, e.term, lang) if e.term else label(MODE_LABEL, e.mode, lang)} {unit_price(e, lang)}"
-                 for e in group]
-        lines.append(f"{L(lang, '프로비저닝/사용자 지정', 'Provisioned/customization')} ({', '.join(regions)}): " + "; ".join(parts))
+        parts = [
+            f"{label(TERM_LABEL, e.term, lang) if e.term else label(MODE_LABEL, e.mode, lang)} {unit_price(e, lang)}"
+            for e in group
+        ]
+        lines.append(
+            f"{L(lang, '프로비저닝/사용자 지정', 'Provisioned/customization')} ({', '.join(regions)}): "
+            + "; ".join(parts)
+        )
     return lines
 
 
@@ -127,8 +171,13 @@ def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
         est = estimate(model, workload, region, mode)
         if est is None:
             where = ", ".join(priced_regions(model, mode)) or "-"
-            lines.append(L(lang, f"{model.name}: {ctx.catalog.region_name(region, lang)}의 {label(MODE_LABEL, mode, lang)} 가격이 카탈로그에 없습니다 (가격이 있는 리전: {where}).",
-                           f"{model.name}: no {label(MODE_LABEL, mode, lang)} price in {ctx.catalog.region_name(region, lang)} in the catalog (priced in: {where})."))
+            lines.append(
+                L(
+                    lang,
+                    f"{model.name}: {ctx.catalog.region_name(region, lang)}의 {label(MODE_LABEL, mode, lang)} 가격이 카탈로그에 없습니다 (가격이 있는 리전: {where}).",
+                    f"{model.name}: no {label(MODE_LABEL, mode, lang)} price in {ctx.catalog.region_name(region, lang)} in the catalog (priced in: {where}).",
+                )
+            )
             continue
         used.append(est.entry)
         rows.append(_estimate_row(est, lang))
@@ -136,39 +185,86 @@ def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
             lines.extend(_breakdown(ctx, est, lang))
     table = None
     if len(rows) > 1:
-        table = Table((L(lang, "모델", "Model"), L(lang, "요청당/합계", "Per request/total"), L(lang, "일", "Per day"), L(lang, "월", "Per month")), tuple(rows))
+        table = Table(
+            (
+                L(lang, "모델", "Model"),
+                L(lang, "요청당/합계", "Per request/total"),
+                L(lang, "일", "Per day"),
+                L(lang, "월", "Per month"),
+            ),
+            tuple(rows),
+        )
     refs = item_sources(ctx, models, used)
-    notes = [*correction_notes(q), *region_note(ctx, q),
-             L(lang, "추정치입니다: 실제 청구는 토큰 수 계산 방식과 리전에 따라 다를 수 있습니다.", "An estimate: the actual bill depends on exact token counts and region.")]
+    notes = [
+        *correction_notes(q),
+        *region_note(ctx, q),
+        L(
+            lang,
+            "추정치입니다: 실제 청구는 토큰 수 계산 방식과 리전에 따라 다를 수 있습니다.",
+            "An estimate: the actual bill depends on exact token counts and region.",
+        ),
+    ]
     title = L(lang, f"비용 추정 — {label(MODE_LABEL, mode, lang)}", f"Cost estimate — {label(MODE_LABEL, mode, lang)}")
     facts = {"total": rows[0][1]} if len(rows) == 1 else {}
-    return Answer(intent="estimate", lang=lang, title=title, lines=tuple(lines), table=table, notes=tuple(notes),
-                  sources=refs, as_of=as_of(refs), models=tuple(m.key for m in models), facts=facts)
+    return Answer(
+        intent="estimate",
+        lang=lang,
+        title=title,
+        lines=tuple(lines),
+        table=table,
+        notes=tuple(notes),
+        sources=refs,
+        as_of=as_of(refs),
+        models=tuple(m.key for m in models),
+        facts=facts,
+    )
 
 
 def _estimate_row(est: Estimate, lang: str) -> tuple[str, ...]:
     day, month = est.per_day, est.per_month
-    return (est.model.name, usd(est.per_request), usd(day) if day is not None else "-", usd(month) if month is not None else "-")
+    return (
+        est.model.name,
+        usd(est.per_request),
+        usd(day) if day is not None else "-",
+        usd(month) if month is not None else "-",
+    )
 
 
 def _breakdown(ctx: Ctx, est: Estimate, lang: str) -> list[str]:
     lines = [f"{est.model.name} · {ctx.catalog.region_name(est.region, lang)} · {label(MODE_LABEL, est.mode, lang)}"]
     for line in est.lines:
-        lines.append(f"  {label(PART_LABEL, line.part, lang)} {tokens(line.tokens, lang)} × {usd(per_million(line.per_1k))}/1M = {usd(line.cost)}")
+        lines.append(
+            f"  {label(PART_LABEL, line.part, lang)} {tokens(line.tokens, lang)} × {usd(per_million(line.per_1k))}/1M = {usd(line.cost)}"
+        )
     for part in est.missing:
-        lines.append(L(lang, f"  {label(PART_LABEL, part, lang)}: 이 모드/리전에 가격이 없어 합계에서 빠졌습니다.",
-                       f"  {label(PART_LABEL, part, lang)}: no price in this mode/region, left out of the total."))
+        lines.append(
+            L(
+                lang,
+                f"  {label(PART_LABEL, part, lang)}: 이 모드/리전에 가격이 없어 합계에서 빠졌습니다.",
+                f"  {label(PART_LABEL, part, lang)}: no price in this mode/region, left out of the total.",
+            )
+        )
     per = L(lang, "요청당", "per request") if est.workload.requests_per_day else L(lang, "합계", "total")
     lines.append(f"= {usd(est.per_request)} ({per})")
     if est.per_day is not None and est.per_month is not None:
         rpd = est.workload.requests_per_day
-        lines.append(L(lang, f"하루 {rpd:,}건 → 일 {usd(est.per_day)}, 월({est.workload.days}일) {usd(est.per_month)}",
-                       f"{rpd:,} requests/day → {usd(est.per_day)} per day, {usd(est.per_month)} per {est.workload.days}-day month"))
+        lines.append(
+            L(
+                lang,
+                f"하루 {rpd:,}건 → 일 {usd(est.per_day)}, 월({est.workload.days}일) {usd(est.per_month)}",
+                f"{rpd:,} requests/day → {usd(est.per_day)} per day, {usd(est.per_month)} per {est.workload.days}-day month",
+            )
+        )
     if est.mode is Mode.batch:
         base = estimate(est.model, est.workload, est.region, Mode.on_demand)
         if base is not None and not base.missing:
-            lines.append(L(lang, f"온디맨드였다면 {usd(base.per_request)} — 배치로 {usd(base.per_request - est.per_request)} 절약",
-                           f"On-demand would be {usd(base.per_request)} — batch saves {usd(base.per_request - est.per_request)}"))
+            lines.append(
+                L(
+                    lang,
+                    f"온디맨드였다면 {usd(base.per_request)} — 배치로 {usd(base.per_request - est.per_request)} 절약",
+                    f"On-demand would be {usd(base.per_request)} — batch saves {usd(base.per_request - est.per_request)}",
+                )
+            )
     return lines
 
 
@@ -181,21 +277,39 @@ def _unit_estimate(model: Model, q: Query, region: str, used: list[PriceEntry]) 
         used.append(entry)
         total = entry.price * count
         lines.append(f"{model.name} {variant(entry, q.lang)}: {count:,} × {usd(entry.price)} = {usd(total)}")
-    return lines or [L(q.lang, f"{model.name}: 이미지/동영상 단가가 카탈로그에 없습니다.", f"{model.name}: no per-image/second price in the catalog.")]
+    return lines or [
+        L(
+            q.lang,
+            f"{model.name}: 이미지/동영상 단가가 카탈로그에 없습니다.",
+            f"{model.name}: no per-image/second price in the catalog.",
+        )
+    ]
 
 
 def service_answer(ctx: Ctx, q: Query, service: Service) -> Answer:
     lang = q.lang
     rows = tuple(
-        (variant(e, lang) or service.name, usd(e.price) if e.price is not None else "-", label_unit(e, lang), ", ".join(e.regions))
+        (
+            variant(e, lang) or service.name,
+            usd(e.price) if e.price is not None else "-",
+            label_unit(e, lang),
+            ", ".join(e.regions),
+        )
         for e in service.prices
     )
     cols = (L(lang, "항목", "Item"), L(lang, "가격", "Price"), L(lang, "단위", "Unit"), L(lang, "리전", "Regions"))
     notes = [n.get(lang) for n in service.notes] + [n.get(lang) for e in service.prices if (n := e.note)]
     refs = item_sources(ctx, [service], service.prices)
-    return Answer(intent="service", lang=lang, title=f"{service.name} — {L(lang, '가격', 'pricing')}",
-                  lines=(service.description.get(lang),), table=Table(cols, rows) if rows else None,
-                  notes=tuple(notes), sources=refs, as_of=as_of(refs))
+    return Answer(
+        intent="service",
+        lang=lang,
+        title=f"{service.name} — {L(lang, '가격', 'pricing')}",
+        lines=(service.description.get(lang),),
+        table=Table(cols, rows) if rows else None,
+        notes=tuple(notes),
+        sources=refs,
+        as_of=as_of(refs),
+    )
 
 
 def label_unit(entry: PriceEntry, lang: str) -> str:

@@ -1,0 +1,67 @@
+"""The CLI as a user runs it: real subprocesses, real stdin, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRA_", "SLACK_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_ask_prints_one_answer_and_exits_0() -> None:
+    result = run("ask", "Nova Micro price")
+    assert result.returncode == 0, result.stderr
+    assert "$0.035" in result.stdout and "as of 2025-03-06" in result.stdout
+
+
+def test_ask_runs_slash_commands_and_reports_usage_errors_in_the_answer() -> None:
+    result = run("ask", "/bedrock", "cost", "nova-pro", "200만", "50만", "batch")
+    assert result.returncode == 0 and "$1.60" in result.stdout
+    bad = run("ask", "/bedrock compare nova-pro")
+    assert "/bedrock compare" in bad.stdout
+
+
+def test_ask_without_a_question_is_a_usage_error() -> None:
+    assert run("ask").returncode == 2
+
+
+def test_console_reads_one_question_per_line_when_stdin_is_not_a_terminal() -> None:
+    result = run("console", stdin="노바 마이크로 가격\n\n/bedrock price claude-3-haiku tokyo\nexit\nNova Pro price\n")
+    assert result.returncode == 0, result.stderr
+    assert "$0.035" in result.stdout
+    assert "ap-northeast-1" in result.stdout
+    assert "$0.80" not in result.stdout.split("ap-northeast-1")[-1], "input after 'exit' must not be answered"
+
+
+def test_catalog_validate_reports_counts() -> None:
+    result = run("catalog", "validate")
+    assert result.returncode == 0, result.stderr
+    assert "catalog OK" in result.stdout and "models" in result.stdout
+
+
+def test_bad_setting_is_a_clear_start_up_error() -> None:
+    env_run = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "Nova Micro price"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "BRA_DEFAULT_REGION": "mars-1"},
+        timeout=60,
+    )
+    assert env_run.returncode != 0
+    assert "BRA_DEFAULT_REGION" in env_run.stderr
