@@ -9,7 +9,6 @@ All errors are collected and raised together as one `CatalogError`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.catalog.catalog import Catalog
+from bot.catalog.lookup import normalize
 from bot.catalog.schema import Group, Mode, Model, PricedItem, Region, Service, Source
 from bot.errors import CatalogError
 
@@ -36,8 +36,8 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 
 
 def alias_key(text: str) -> str:
-    """The form aliases are compared in: lower case, spaces/hyphens/underscores collapsed to one space."""
-    return re.sub(r"[\s\-_]+", " ", text.strip().lower())
+    """The form aliases are compared in: the same normalisation the name index matches text with."""
+    return normalize(text)
 
 
 def default_catalog_dir() -> Path:
@@ -125,7 +125,7 @@ def _cross_check(files: dict[str, Any]) -> Iterator[str]:
 
 def _all_aliases(files: dict[str, Any]) -> Iterator[tuple[Path, str, str, str]]:
     for path, item in [*files["models"], *files["services"]]:
-        for alias in {alias_key(a) for a in [item.key, item.name, *item.aliases]}:
+        for alias in {alias_key(a) for a in [item.name, *item.aliases]}:
             yield path, item.key, "aliases", alias
     for path, group in files["groups"]:
         for alias in {alias_key(a) for a in group.aliases}:

@@ -65,13 +65,14 @@ class NameIndex:
         self.catalog = catalog
         self._exact: dict[str, Target] = {}
         self._display: dict[Target, str] = {}
-        for model in catalog.models.values():
-            target = Target("model", model.key)
-            self._add(target, model.name, [model.key, *model.aliases, *model.ids, *model.inference_profiles])
-        for service in catalog.services.values():
-            self._add(Target("service", service.key), service.name, [service.key, *service.aliases])
+        # Families first: "claude 3.5 sonnet" is a family (v1 and v2) even though v1's key normalises to it.
         for group in catalog.groups.values():
             self._add(Target("group", group.key), group.aliases[0], group.aliases)
+        for model in catalog.models.values():
+            target = Target("model", model.key)
+            self._add(target, model.name, [*model.aliases, *model.ids, *model.inference_profiles, model.key])
+        for service in catalog.services.values():
+            self._add(Target("service", service.key), service.name, [service.key, *service.aliases])
         self._squeezed = {n.replace(" ", ""): t for n, t in self._exact.items()}
         names = sorted(self._exact, key=len, reverse=True)
         self._pattern = re.compile("|".join(_alias_regex(n) for n in names))
@@ -87,6 +88,8 @@ class NameIndex:
 
     def resolve(self, name: str) -> Resolution:
         """Resolve a name typed on its own (a command argument): exact, then a confident typo fix."""
+        if name.strip().lower() in self.catalog.models:  # an exact model key, as typed in a command
+            return Resolution(Target("model", name.strip().lower()))
         key = normalize(name)
         if key in self._exact:
             return Resolution(self._exact[key])

@@ -6,9 +6,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 
 def usd(value: Decimal) -> str:
-    """$27,379.20 for amounts ≥ $1; otherwise every significant digit, at least two decimals ($0.035)."""
+    """$27,379.20 for amounts ≥ $1 (up to 4 decimals below $1,000: $1.664); below $1 every significant digit,
+    at least two decimals ($0.035)."""
     if value >= 1:
-        return f"${value.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+        cents = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if cents != value and value < 1000:  # keep sub-cent digits of small totals: $1.664, not $1.66
+            return f"${value.quantize(Decimal('0.0001'), ROUND_HALF_UP).normalize():,f}"
+        return f"${cents:,}"
     if value == 0:
         return "$0.00"
     text = format(value.normalize(), "f")

@@ -109,6 +109,8 @@ class QuestionParser:
         q.concept = self.concepts.find(norm)
         if not (q.models or q.groups or q.services):
             self._fuzzy(q, blanked)
+        elif q.groups and not q.models and not q.unknown:
+            self._refine_family(q, mentions, norm)
         q.intent = choose_intent(q, blanked)
         if q.intent is Intent.unknown_model and not q.unknown:
             q.unknown = self._leftover(blanked)
@@ -125,6 +127,18 @@ class QuestionParser:
 
     def _fuzzy(self, q: Query, blanked: str) -> None:
         self._add_mentions(q, self.names.fuzzy_mentions(blanked, skip=self._vocab))
+
+    def _refine_family(self, q: Query, mentions: list[Mention], norm: str) -> None:
+        """"nova mirco": the family word matched exactly, the model word is a typo. A confident fuzzy match of
+        the words around the family name to one of its members replaces the family."""
+        for fuzzy in self.names.fuzzy_mentions(norm, skip=self._vocab):
+            group = next((m for m in mentions if m.target.kind == "group" and m.surface in fuzzy.surface), None)
+            if group is None or fuzzy.target.kind != "model" or fuzzy.surface == group.surface:
+                continue
+            if group.target.key in q.groups and fuzzy.target.key in self.catalog.groups[group.target.key].members:
+                q.groups.remove(group.target.key)
+                q.models.append(fuzzy.target.key)
+                q.corrected.append((fuzzy.surface, self.names.display(fuzzy.target)))
 
     def _read_constraints(self, q: Query, norm: str) -> None:
         modes = first_of(norm, {m.value: w for m, w in V.MODE_WORDS.items()})
@@ -212,7 +226,7 @@ def choose_intent(q: Query, norm: str) -> Intent:
     named = q.models or q.groups
     explain = has_any(norm, V.EXPLAIN_WORDS)
     words = {i for i, ws in V.INTENT_WORDS.items() if has_any(norm, ws)}
-    if not norm.strip() or (Intent.help in words and not named):
+    if not q.norm.strip() or (Intent.help in words and not named):
         return Intent.help
     if q.unknown:
         return Intent.unknown_model

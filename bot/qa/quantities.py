@@ -75,8 +75,8 @@ def find_quantities(text: str) -> list[Quantity]:
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "cache_read": ("캐시 읽기", "캐시읽기", "캐시 히트", "캐시된", "cache read", "cache-read", "cached", "cache hit"),
     "cache_write": ("캐시 쓰기", "캐시쓰기", "캐시 저장", "cache write", "cache-write", "cache creation"),
-    "input": ("입력", "인풋", "프롬프트", "input", "prompt", "in "),
-    "output": ("출력", "아웃풋", "응답", "생성", "output", "completion", "out "),
+    "input": ("입력", "인풋", "프롬프트", "input", "prompt"),
+    "output": ("출력", "아웃풋", "응답", "생성", "output", "completion"),
     "requests": ("건", "회", "번", "요청", "호출", "requests", "request", "calls", "call", "queries", "times"),
     "images": ("장", "images", "image", "이미지"),
     "seconds": ("초", "seconds", "second", "sec"),

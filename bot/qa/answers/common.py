@@ -116,8 +116,26 @@ def models_of(ctx: Ctx, q: Query) -> list[Model]:
     return [ctx.catalog.models[k] for k in keys]
 
 
-def region_of(ctx: Ctx, q: Query) -> str:
-    return q.region or ctx.default_region
+def model_region(ctx: Ctx, q: Query, model: Model, mode: Mode = Mode.on_demand) -> tuple[str, str | None]:
+    """The region to price `model` in, and a note when it is not the one the user would assume.
+
+    A named region always wins. Otherwise the default region, unless the model has no price there (Claude 3.5
+    Sonnet v2 is priced only in us-west-2 and Sydney): then its first priced region, said in the note.
+    """
+    if q.region:
+        return q.region, None
+    default = ctx.default_region
+    if any(default in p.regions for p in model.prices if p.mode in (mode, Mode.on_demand)):
+        return default, None
+    priced = [r for p in model.prices if p.mode in (mode, Mode.on_demand) for r in p.regions]
+    if not priced:
+        return default, None
+    region = priced[0]
+    return region, L(
+        q.lang,
+        f"{model.name}은(는) {default} 가격이 카탈로그에 없어 {ctx.catalog.region_name(region, 'ko')} 기준입니다.",
+        f"{model.name} has no {default} price in the catalog: shown for {ctx.catalog.region_name(region, 'en')}.",
+    )
 
 
 def region_note(ctx: Ctx, q: Query) -> list[str]:

@@ -14,6 +14,7 @@ from bot.qa.answers.common import (
     correction_notes,
     item_sources,
     label,
+    model_region,
     per_1m,
     region_note,
     sources_for,
@@ -145,13 +146,18 @@ def compare_answer(ctx: Ctx, q: Query, models: list[Model], ambiguous: str | Non
         L(lang, "기능", "Features"),
     )
     rows, used = [], []
+    moved_notes: list[str] = []
     for model in models:
-        entry = pricing.token_price(model, mode, region)
+        where, moved = model_region(ctx, q, model, mode)
+        if moved:
+            moved_notes.append(moved)
+        entry = pricing.token_price(model, mode, where)
         if entry is not None:
             used.append(entry)
-            cells = (per_1m(entry.input), per_1m(entry.output))
+            suffix = f" ({where})" if where != region else ""
+            cells = (per_1m(entry.input) + suffix, per_1m(entry.output) + suffix)
         else:
-            units = pricing.unit_prices(model, region)
+            units = pricing.unit_prices(model, where)
             used.extend(units)
             cells = (unit_price(units[0], lang), "-") if units else (L(lang, "가격 없음", "no price"), "-")
         rows.append(
@@ -170,7 +176,7 @@ def compare_answer(ctx: Ctx, q: Query, models: list[Model], ambiguous: str | Non
             f"{ctx.catalog.region_name(region, lang)} · {label(MODE_LABEL, mode, lang)}",
         )
     ]
-    priced = [(m, pricing.token_price(m, mode, region)) for m in models]
+    priced = [(m, pricing.token_price(m, mode, model_region(ctx, q, m, mode)[0])) for m in models]
     blended = [(b, m) for m, e in priced if e is not None and (b := pricing.blended_per_million(e)) is not None]
     cheapest = sorted(blended, key=lambda x: x[0])
     if len(cheapest) >= 2:
@@ -181,7 +187,7 @@ def compare_answer(ctx: Ctx, q: Query, models: list[Model], ambiguous: str | Non
                 f"Cheapest: {cheapest[0][1].name} (blended 3:1 input:output {usd(cheapest[0][0])}/1M)",
             )
         )
-    notes = list(correction_notes(q)) + region_note(ctx, q)
+    notes = list(correction_notes(q)) + region_note(ctx, q) + moved_notes
     if ambiguous:
         notes.insert(
             0,
@@ -191,7 +197,7 @@ def compare_answer(ctx: Ctx, q: Query, models: list[Model], ambiguous: str | Non
                 f"'{ambiguous}' matches several models: {', '.join(m.name for m in models)}. Name one for details.",
             ),
         )
-    missing = [m.name for m, e in priced if e is None and not pricing.unit_prices(m, region)]
+    missing = [m.name for m, e in priced if e is None and not pricing.unit_prices(m, model_region(ctx, q, m, mode)[0])]
     if missing:
         notes.append(
             L(
@@ -242,9 +248,20 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
     region = q.region or ctx.default_region
     crit = criteria_of(ctx, q, default_kinds=frozenset() if listing else frozenset({"text"}))
     result = search(ctx.catalog, crit, region, q.workload)
+    moved = None
+    if not result.ranked and not q.region:
+        # Nothing fits in the default region (video generation is only in us-west-2): use the first region
+        # where something does, and say so.
+        for other in ctx.catalog.regions:
+            found = search(ctx.catalog, crit, other, q.workload)
+            if found.ranked:
+                region, result = other, found
+                moved = L(lang, f"{ctx.default_region}에는 조건에 맞는 모델이 없어 {ctx.catalog.region_name(other, 'ko')} 기준입니다.",
+                          f"Nothing fits in {ctx.default_region}: shown for {ctx.catalog.region_name(other, 'en')}.")
+                break
     rows = tuple(_ranked_row(ctx, r, lang) for r in result.ranked[: 25 if listing else 8])
     basis = _basis(result.ranked, lang, q)
-    lines = [_constraints_line(ctx, q, crit, lang)]
+    lines = [_constraints_line(ctx, q, crit, lang, region)]
     if result.ranked and not listing:
         top = result.ranked[0]
         lines.append(
@@ -262,7 +279,7 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
                 "No priced model in the catalog meets these constraints.",
             )
         )
-    notes = list(region_note(ctx, q)) if not q.region else []
+    notes = [moved] if moved else list(region_note(ctx, q))
     if result.unpriced:
         names = ", ".join(m.name for m in result.unpriced[:8])
         notes.append(
@@ -310,8 +327,8 @@ def _ranked_row(ctx: Ctx, r: Ranked, lang: str) -> tuple[str, ...]:
     return (r.model.name, _figure(r), context(r.model.context_window), status)
 
 
-def _constraints_line(ctx: Ctx, q: Query, crit: Criteria, lang: str) -> str:
-    parts = [ctx.catalog.region_name(q.region or ctx.default_region, lang), label(MODE_LABEL, crit.mode, lang)]
+def _constraints_line(ctx: Ctx, q: Query, crit: Criteria, lang: str, region: str) -> str:
+    parts = [ctx.catalog.region_name(region, lang), label(MODE_LABEL, crit.mode, lang)]
     parts += [f"{L(lang, '입력', 'input')}: {m.value}" for m in sorted(crit.modalities_in)]
     parts += [f"{L(lang, '종류', 'kind')}: {k}" for k in sorted(crit.kinds)]
     parts += [label(FEATURE_LABEL, f, lang) if f in FEATURE_LABEL else f for f in sorted(crit.features)]

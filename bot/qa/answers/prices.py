@@ -19,6 +19,7 @@ from bot.qa.answers.common import (
     correction_notes,
     item_sources,
     label,
+    model_region,
     per_1m,
     region_note,
     unit_price,
@@ -31,7 +32,7 @@ from bot.qa.parse import Query
 def price_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
     """Every on-demand/batch/cache/latency/PT price of one model, the asked (or default) region first."""
     lang = q.lang
-    region = q.region or ctx.default_region
+    region, moved = model_region(ctx, q, model, q.mode or Mode.on_demand)
     regions = priced_regions(model) + [r for r in priced_regions(model, Mode.batch) if r not in priced_regions(model)]
     lines: list[str] = []
     used: list[PriceEntry] = []
@@ -50,7 +51,8 @@ def price_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
         )
     used.extend(p for p in model.prices if p.unit is Unit.tokens_1k)
     refs = item_sources(ctx, [model], used)
-    notes = [*correction_notes(q), *region_note(ctx, q), *conflict_notes([model], lang)]
+    region_notes = [moved] if moved else region_note(ctx, q)
+    notes = [*correction_notes(q), *region_notes, *conflict_notes([model], lang)]
     unit = L(lang, "USD / 100만 토큰", "USD per 1M tokens")
     return Answer(
         intent="price",
@@ -156,7 +158,6 @@ def _other_modes(model: Model, lang: str, used: list[PriceEntry]) -> list[str]:
 def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
     """The cost of the question's workload on each named model, with the arithmetic shown."""
     lang = q.lang
-    region = q.region or ctx.default_region
     mode = q.mode if q.mode in (Mode.batch, Mode.latency_optimized) else Mode.on_demand
     workload = q.workload or Workload()
     if workload.requests_per_day is not None:
@@ -164,7 +165,11 @@ def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
     lines: list[str] = []
     rows: list[tuple[str, ...]] = []
     used: list[PriceEntry] = []
+    moved_notes: list[str] = []
     for model in models:
+        region, moved = model_region(ctx, q, model, mode)
+        if moved:
+            moved_notes.append(moved)
         if q.images or q.seconds:
             lines.extend(_unit_estimate(model, q, region, used))
             continue
@@ -197,7 +202,7 @@ def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
     refs = item_sources(ctx, models, used)
     notes = [
         *correction_notes(q),
-        *region_note(ctx, q),
+        *(moved_notes or region_note(ctx, q)),
         L(
             lang,
             "추정치입니다: 실제 청구는 토큰 수 계산 방식과 리전에 따라 다를 수 있습니다.",
