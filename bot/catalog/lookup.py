@@ -22,6 +22,7 @@ _THOUSANDS = re.compile(r"(\d),(?=\d{3}(?!\d))")
 _PUNCT = re.compile(r"[^\w\s.:+/$]")
 _SPACES = re.compile(r"[\s\-_/]+")
 _HANGUL = re.compile(r"[가-힣]")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 FUZZY_ACCEPT = 86
 FUZZY_SUGGEST = 60
 
@@ -86,21 +87,25 @@ class NameIndex:
     def display(self, target: Target) -> str:
         return self._display[target]
 
+    def exact(self, name: str) -> Target | None:
+        """A name that is exactly a key, id, name or alias (after normalisation); no typo fixing."""
+        if name.strip().lower() in self.catalog.models:
+            return Target("model", name.strip().lower())
+        return self._exact.get(normalize(name))
+
     def resolve(self, name: str) -> Resolution:
         """Resolve a name typed on its own (a command argument): exact, then a confident typo fix."""
-        if name.strip().lower() in self.catalog.models:  # an exact model key, as typed in a command
-            return Resolution(Target("model", name.strip().lower()))
         key = normalize(name)
-        if key in self._exact:
-            return Resolution(self._exact[key])
+        if (target := self.exact(name)) is not None:
+            return Resolution(target)
         found = self.mentions(name)
         if len(found) == 1 and found[0].end - found[0].start >= len(key) * 0.6:
             return Resolution(found[0].target)
-        hits = process.extract(key, self._fuzzy_names, scorer=fuzz.WRatio, limit=8)
-        best = [(self._exact[h[0]], h[1]) for h in hits]
+        hits = process.extract(key, self._fuzzy_names, scorer=fuzz.ratio, limit=8)
+        best = [(self._exact[h[0]], h[1]) for h in hits if same_numbers(key, h[0])]
         if best and best[0][1] >= FUZZY_ACCEPT and all(t == best[0][0] for t, s in best if s >= best[0][1] - 1):
             return Resolution(best[0][0], corrected=True)
-        return Resolution(None, self._suggest(best))
+        return Resolution(None, self.closest(name))
 
     def _suggest(self, scored: list[tuple[Target, float]]) -> tuple[str, ...]:
         names: list[str] = []
@@ -112,7 +117,7 @@ class NameIndex:
 
     def closest(self, text: str, limit: int = 4) -> tuple[str, ...]:
         """The closest item names to an unknown name, best first (for "did you mean")."""
-        hits = process.extract(normalize(text), self._fuzzy_names, scorer=fuzz.WRatio, limit=limit * 4)
+        hits = process.extract(normalize(text), self._fuzzy_names, scorer=fuzz.ratio, limit=limit * 4)
         return self._suggest([(self._exact[h[0]], h[1]) for h in hits])[:limit]
 
     def mentions(self, text: str) -> list[Mention]:
@@ -139,12 +144,17 @@ class NameIndex:
                 if len(gram) < 4 or not re.search(r"[a-z가-힣]", gram):
                     continue
                 hit = process.extractOne(gram, self._fuzzy_names, scorer=fuzz.ratio, score_cutoff=FUZZY_ACCEPT)
-                if hit is not None:
+                if hit is not None and same_numbers(gram, hit[0]):
                     target = self._exact[hit[0]]
                     if target not in seen:
                         seen.add(target)
                         found.append(Mention(target, i, i + size, gram, corrected=True))
         return found
+
+
+def same_numbers(a: str, b: str) -> bool:
+    """Typos are fixed in letters, never in numbers: "claude 4 sonnet" is not "claude 3 sonnet"."""
+    return sorted(_NUMBER.findall(a)) == sorted(_NUMBER.findall(b))
 
 
 def _alias_regex(name: str) -> str:

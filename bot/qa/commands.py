@@ -39,6 +39,7 @@ USAGE = {
     "compare": "/bedrock compare <model1,model2[,…]> [region]",
     "recommend": "/bedrock recommend <requirements, e.g. seoul image input>",
 }
+_FLAGS = {"batch", "배치", "latency", "지연", "cache", "캐시", "daily", "하루", "per-day"}
 _ALIASES = {alias: name for name, aliases in SUBCOMMANDS.items() for alias in aliases}
 _PREFIX = re.compile(r"^\s*/?bedrock\s*", re.IGNORECASE)
 
@@ -105,23 +106,37 @@ def _resolve(engine: Engine, name: str) -> str:
     return res.target.key
 
 
-def _first_model(engine: Engine, q: Query, args: str, name: str) -> str:
-    if q.models:
-        return q.models[0]
-    if not args:
+def _split_model(engine: Engine, q: Query, args: str, name: str) -> tuple[str, list[str]]:
+    """The model named at the start of `args` and the words after it. The longest exact name wins
+    ("claude 3 haiku 2000 500" → claude-3-haiku, [2000, 500]); otherwise the words before the first region or
+    token count are resolved with typo tolerance, or reported as unknown with the closest names."""
+    words = args.split()
+    if not words:
         raise _usage(name, q.lang, "모델 이름이 필요합니다.", "A model name is needed.")
-    words = [w for w in args.split() if not find_quantities(w) and engine.parser.regions.resolve(w) is None]
-    return _resolve(engine, " ".join(words[:3]) or args)
+    def ends_name(i: int) -> bool:
+        return i == len(words) or _is_count(words[i]) or engine.parser.regions.resolve(words[i]) is not None
+
+    for k in range(min(len(words), 8), 0, -1):
+        target = engine.ctx.names.exact(" ".join(words[:k]))
+        # a family name followed by more name words ("claude 4 sonnet") is not that family
+        if target is not None and (target.kind != "group" or ends_name(k) or words[k].lower() in _FLAGS):
+            return _resolve(engine, " ".join(words[:k])), words[k:]
+    k = next((i for i in range(1, len(words)) if ends_name(i)), len(words))
+    return _resolve(engine, " ".join(words[:k])), words[k:]
+
+
+def _is_count(word: str) -> bool:
+    found = find_quantities(word)
+    return bool(found) and found[0].text == word and (found[0].value >= 100 or not word.isdigit())
 
 
 def _price(engine: Engine, q: Query, args: str) -> Query:
-    key = _first_model(engine, q, args, "price")
+    key, _ = _split_model(engine, q, args, "price")
     return replace(q, intent=Intent.price, models=[key], groups=[])
 
 
 def _cost(engine: Engine, q: Query, args: str) -> Query:
-    key = _first_model(engine, q, args, "cost")
-    words = args.split()
+    key, words = _split_model(engine, q, args, "cost")
     numbers = [
         (i, find_quantities(w)[0].value)
         for i, w in enumerate(words)

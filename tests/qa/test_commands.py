@@ -89,3 +89,17 @@ def test_family_name_lists_the_members(engine: Engine) -> None:
     with pytest.raises(UnknownModelError) as info:
         run_command(engine, "/bedrock price haiku")
     assert {"Claude 3.5 Haiku", "Claude 3 Haiku"} <= {n.removeprefix("Anthropic ") for n in info.value.closest}
+
+
+def test_model_names_with_numbers_are_not_read_as_token_counts(engine: Engine) -> None:
+    answer = run_command(engine, "/bedrock cost claude 3 haiku 2000 500 daily 10000 서울")
+    assert answer.models == ("claude-3-haiku",)
+    out = render(answer)
+    assert "ap-northeast-2" in out and "$0.001125" in out
+
+
+def test_a_version_we_do_not_have_is_not_fixed_into_another_one(engine: Engine) -> None:
+    with pytest.raises(UnknownModelError) as info:
+        run_command(engine, "/bedrock price claude 4 sonnet")
+    assert "claude 4 sonnet" in info.value.message("en")
+    assert run_command(engine, "/bedrock price clade 3 opus").models == ("claude-3-opus",)

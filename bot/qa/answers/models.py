@@ -179,7 +179,11 @@ def compare_answer(ctx: Ctx, q: Query, models: list[Model], ambiguous: str | Non
     priced = [(m, pricing.token_price(m, mode, model_region(ctx, q, m, mode)[0])) for m in models]
     blended = [(b, m) for m, e in priced if e is not None and (b := pricing.blended_per_million(e)) is not None]
     cheapest = sorted(blended, key=lambda x: x[0])
-    if len(cheapest) >= 2:
+    if len(cheapest) >= 2 and cheapest[0][0] == cheapest[1][0]:
+        tied = [m.name for b, m in cheapest if b == cheapest[0][0]]
+        lines.append(L(lang, f"가격 동일: {', '.join(tied)} (입력:출력 3:1 혼합 {usd(cheapest[0][0])}/1M)",
+                       f"Same price: {', '.join(tied)} (blended 3:1 input:output {usd(cheapest[0][0])}/1M)"))
+    elif len(cheapest) >= 2:
         lines.append(
             L(
                 lang,
