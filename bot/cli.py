@@ -35,10 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_console()
         if args.mode == "ask":
-            from bot.console import answer_text, build_engine
+            from bot.console import build_engine, reply
 
-            print(answer_text(build_engine(), " ".join(args.question)), end="")
-            return 0
+            text, status = reply(build_engine(), " ".join(args.question))
+            print(text, end="", file=sys.stdout if status == 0 else sys.stderr)
+            return status
         if args.mode == "catalog":
             return _catalog(args)
         if args.mode == "serve":

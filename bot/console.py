@@ -26,14 +26,18 @@ def build_engine(settings: Settings | None = None) -> Engine:
     )
 
 
-def answer_text(engine: Engine, line: str) -> str:
-    """One line in, one rendered reply out; user errors become their localised message."""
+def reply(engine: Engine, line: str) -> tuple[str, int]:
+    """One line in, the rendered reply and an exit status out (0, or the user error's own code: 2 for usage)."""
     lang = detect_lang(line, engine.parser.default_lang)
     try:
         answer = run_command(engine, line) if is_command(line) else engine.ask(line)
     except BotError as exc:
-        return exc.message(lang) + "\n"
-    return render(answer)
+        return exc.message(lang) + "\n", exc.exit_code
+    return render(answer), 0
+
+
+def answer_text(engine: Engine, line: str) -> str:
+    return reply(engine, line)[0]
 
 
 def run_console(stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:

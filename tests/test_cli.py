@@ -33,7 +33,23 @@ def test_ask_runs_slash_commands_and_reports_usage_errors_in_the_answer() -> Non
     result = run("ask", "/bedrock", "cost", "nova-pro", "200만", "50만", "batch")
     assert result.returncode == 0 and "$1.60" in result.stdout
     bad = run("ask", "/bedrock compare nova-pro")
-    assert "/bedrock compare" in bad.stdout
+    assert bad.returncode == 2 and "/bedrock compare" in bad.stderr
+    unknown = run("ask", "/bedrock price gpt-4o")
+    assert unknown.returncode == 1 and "not in the catalog" in unknown.stderr
+
+
+def test_catalog_answers_do_not_import_the_heavy_stacks() -> None:
+    probe = (
+        "import sys, io, contextlib\n"
+        "from bot.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['ask', 'Nova Micro price']) == 0\n"
+        "heavy = {'boto3', 'botocore', 'redis', 'slack_bolt', 'slack_sdk', 'langchain_aws', 'langchain_core'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_ask_without_a_question_is_a_usage_error() -> None:

@@ -54,6 +54,8 @@ def run_command(engine: Engine, text: str) -> Answer:
     lang = detect_lang(body or text, engine.parser.default_lang)
     sub, _, args = body.partition(" ")
     name = _ALIASES.get(sub.lower())
+    if re.search(r"[가-힣]", sub):  # a Korean subcommand ("가격") means a Korean reply, whatever the model names
+        lang = "ko"
     if name is None:
         raise (
             UsageError(

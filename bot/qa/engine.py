@@ -58,8 +58,10 @@ class Engine:
                 return help_answer(ctx, q.lang)
             case Intent.concept if q.concept is not None:
                 return concept_answer(ctx, q, q.concept)
-            case Intent.service:
+            case Intent.service if ctx.catalog.services[q.services[0]].prices or q.concept is None:
                 return service_answer(ctx, q, ctx.catalog.services[q.services[0]])
+            case Intent.service if q.concept is not None:
+                return concept_answer(ctx, q, q.concept)
             case Intent.compare:
                 return compare_answer(ctx, q, models)
             case Intent.recommend:

@@ -231,6 +231,9 @@ def choose_intent(q: Query, norm: str) -> Intent:
     if q.unknown:
         return Intent.unknown_model
     priced = bool(words & {Intent.price, Intent.estimate})
+    filters = q.features or q.modalities_in or q.modalities_out or q.kinds
+    if not named and filters and words & {Intent.list_models, Intent.recommend}:
+        return Intent.recommend if Intent.recommend in words else Intent.list_models
     if q.services and not q.models and (priced or not explain or q.concept is None):
         return Intent.service
     if q.concept is not None and (not named or explain) and not q.workload and Intent.recommend not in words:

@@ -29,6 +29,12 @@ def test_price_with_region_and_korean_alias(engine: Engine) -> None:
     assert "ap-northeast-2" in out and "$0.25" in out and "$1.25" in out
 
 
+def test_korean_subcommand_replies_in_korean_even_with_latin_arguments(engine: Engine) -> None:
+    answer = run_command(engine, "/bedrock 가격 nova-pro ap-northeast-2")
+    assert answer.lang == "ko"
+    assert "정식 출시(GA)" in render(answer)
+
+
 def test_price_by_model_id(engine: Engine) -> None:
     answer = run_command(engine, "/bedrock price amazon.nova-micro-v1:0")
     assert answer.models == ("nova-micro",)

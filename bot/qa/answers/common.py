@@ -61,6 +61,7 @@ UNIT_LABEL = {
     Unit.media_minute: ("분", "minute"),
     Unit.training_image: ("학습 이미지 1장", "training image"),
 }
+STATUS_LABEL = {"ga": ("정식 출시(GA)", "GA"), "preview": ("프리뷰", "preview"), "planned": ("출시 예정", "planned")}
 PART_LABEL = {
     "input": ("입력", "Input"),
     "output": ("출력", "Output"),

@@ -8,6 +8,7 @@ from bot.catalog.search import Criteria, Ranked, availability_in, search
 from bot.qa.answer import Answer, Table
 from bot.qa.answers.common import (
     MODE_LABEL,
+    STATUS_LABEL,
     Ctx,
     L,
     as_of,
@@ -45,12 +46,16 @@ FEATURE_LABEL = {
     "latency_optimized": ("지연 시간 최적화", "latency-optimized"),
     "provisioned_throughput": ("프로비저닝된 처리량", "Provisioned Throughput"),
 }
-STATUS_LABEL = {"ga": ("정식 출시(GA)", "GA"), "preview": ("프리뷰", "preview"), "planned": ("출시 예정", "planned")}
+TUNING_LABEL = {
+    "fine_tuning": ("미세 조정", "fine-tuning"),
+    "continued_pretraining": ("지속적 사전 훈련", "continued pre-training"),
+    "distillation": ("증류", "distillation"),
+}
 
 
 def features_of(model: Model, lang: str) -> str:
     names = [label(FEATURE_LABEL, f, lang) for f in FEATURES if getattr(model.features, f)]
-    names.extend(model.features.fine_tuning)
+    names.extend(label(TUNING_LABEL, t, lang) for t in model.features.fine_tuning)
     return ", ".join(names) or "-"
 
 

@@ -7,10 +7,12 @@ from decimal import Decimal
 from bot.catalog import pricing
 from bot.catalog.pricing import THOUSAND, Estimate, Workload, estimate, per_million, priced_regions
 from bot.catalog.schema import Mode, Model, PriceEntry, Service, Unit
+from bot.catalog.search import availability_in
 from bot.qa.answer import Answer, Table
 from bot.qa.answers.common import (
     MODE_LABEL,
     PART_LABEL,
+    STATUS_LABEL,
     TERM_LABEL,
     Ctx,
     L,
@@ -75,13 +77,19 @@ def _headline(ctx: Ctx, q: Query, model: Model, region: str, regions: list[str],
     if entry is None:
         where = ", ".join(priced_regions(model, mode)) or "-"
         mode_name = label(MODE_LABEL, mode, lang)
-        return [
+        lines = [
             L(
                 lang,
                 f"{name}에는 {mode_name} 가격이 카탈로그에 없습니다. 가격이 있는 리전: {where}",
                 f"The catalog has no {mode_name} price in {name}. Priced regions: {where}",
             )
         ]
+        avail = availability_in(model, region)
+        if avail is not None:
+            status = label(STATUS_LABEL, avail.status, lang) + (f" ({avail.expected})" if avail.expected else "")
+            source = ctx.catalog.sources[avail.source].title
+            lines.append(L(lang, f"{name} 가용성: {status} — 출처: {source}", f"Availability in {name}: {status} — source: {source}"))
+        return lines
     used.append(entry)
     parts = [
         f"{label(PART_LABEL, p, lang)} {per_1m(getattr(entry, p))}"
