@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.pricing import Workload, blended_per_million, estimate, per_million, token_price, unit_prices
+from bot.catalog.pricing import Workload, blended_per_million, estimate, token_price, unit_prices
 from bot.catalog.schema import Availability, Modality, Mode, Model
 
 
@@ -114,12 +113,3 @@ def _rank(model: Model, region: str, mode: Mode, workload: Workload | None) -> R
         cheapest = min(p.price for p in units if p.price is not None)
         return Ranked(model, cheapest, units[0].unit.value, avail)
     return None
-
-
-def cheapest_input(models: Iterable[Model], region: str) -> list[tuple[Model, Decimal]]:
-    out = []
-    for model in models:
-        entry = token_price(model, Mode.on_demand, region)
-        if entry is not None and entry.input is not None:
-            out.append((model, per_million(entry.input)))
-    return sorted(out, key=lambda x: x[1])

@@ -14,7 +14,7 @@ from bot.qa import intents as V
 from bot.qa.concepts import Concept, ConceptIndex
 from bot.qa.intents import Intent
 from bot.qa.quantities import PER_MONTH, assign_roles, find_quantities
-from bot.qa.text import contains, detect_lang, first_of, has_any
+from bot.qa.text import detect_lang, first_of, has_any
 
 _STOP = frozenset(
     (
@@ -299,5 +299,3 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
 
-
-__all__ = ["Query", "QuestionParser", "RegionIndex", "choose_intent", "contains"]

@@ -80,12 +80,27 @@ def specs_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
         intent="specs",
         lang=lang,
         title=f"{model.name} — {L(lang, '사양', 'specs')}",
+        lines=tuple(_direct_answers(q, model)),
         table=Table((L(lang, "항목", "Item"), L(lang, "값", "Value")), rows),
         notes=tuple(notes),
         sources=refs,
         as_of=as_of(refs),
         models=(model.key,),
     )
+
+
+def _direct_answers(q: Query, model: Model) -> list[str]:
+    """"이미지 입력 되나?" gets a yes/no line before the spec table."""
+    lang, out = q.lang, []
+    for modality in sorted(q.modalities_in):
+        ok = modality in model.modalities_in
+        out.append(L(lang, f"{modality.value} 입력: {'지원' if ok else '지원 안 함'}",
+                     f"{modality.value} input: {'supported' if ok else 'not supported'}"))
+    for feature in sorted(q.features):
+        ok = bool(model.features.fine_tuning) if feature == "fine_tuning" else bool(getattr(model.features, feature, False))
+        name = label(FEATURE_LABEL, feature, lang) if feature in FEATURE_LABEL else label(TUNING_LABEL, feature, lang)
+        out.append(L(lang, f"{name}: {'지원' if ok else '지원 안 함'}", f"{name}: {'supported' if ok else 'not supported'}"))
+    return out
 
 
 def availability_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.catalog import pricing
-from bot.catalog.pricing import THOUSAND, Estimate, Workload, estimate, per_million, priced_regions
+from bot.catalog.pricing import Estimate, Workload, estimate, per_million, priced_regions
 from bot.catalog.schema import Mode, Model, PriceEntry, Service, Unit
 from bot.catalog.search import availability_in
 from bot.qa.answer import Answer, Table
@@ -328,5 +328,3 @@ def service_answer(ctx: Ctx, q: Query, service: Service) -> Answer:
 def label_unit(entry: PriceEntry, lang: str) -> str:
     return unit_price(entry, lang).split(" / ", 1)[1]
 
-
-__all__ = ["THOUSAND", "estimate_answer", "price_answer", "service_answer"]
