@@ -1,0 +1,1 @@
+"""Bedrock Assistant for Slack: the Slack-free core (catalog, question answering) and the composition root."""
