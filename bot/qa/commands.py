@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 from bot.catalog.pricing import Workload
 from bot.catalog.schema import Mode
@@ -39,7 +40,11 @@ USAGE = {
     "compare": "/bedrock compare <model1,model2[,…]> [region]",
     "recommend": "/bedrock recommend <requirements, e.g. seoul image input>",
 }
-_FLAGS = {"batch", "배치", "latency", "지연", "cache", "캐시", "daily", "하루", "per-day"}
+_BATCH = ("batch", "배치")
+_LATENCY = ("latency", "지연")
+_CACHE = ("cache", "캐시")
+_DAILY = ("daily", "하루", "per-day")
+_FLAGS = {*_BATCH, *_LATENCY, *_CACHE, *_DAILY}
 _ALIASES = {alias: name for name, aliases in SUBCOMMANDS.items() for alias in aliases}
 _PREFIX = re.compile(r"^\s*/?bedrock\s*", re.IGNORECASE)
 
@@ -127,9 +132,15 @@ def _split_model(engine: Engine, q: Query, args: str, name: str) -> tuple[str, l
     return _resolve(engine, " ".join(words[:k])), words[k:]
 
 
-def _is_count(word: str) -> bool:
+def _whole_quantity(word: str) -> Decimal | None:
+    """The value of a word that is exactly one quantity ("2M", "200만", "500"), else None."""
     found = find_quantities(word)
-    return bool(found) and found[0].text == word and (found[0].value >= 100 or not word.isdigit())
+    return found[0].value if found and found[0].text == word else None
+
+
+def _is_count(word: str) -> bool:
+    value = _whole_quantity(word)
+    return value is not None and (value >= 100 or not word.isdigit())
 
 
 def _price(engine: Engine, q: Query, args: str) -> Query:
@@ -139,14 +150,10 @@ def _price(engine: Engine, q: Query, args: str) -> Query:
 
 def _cost(engine: Engine, q: Query, args: str) -> Query:
     key, words = _split_model(engine, q, args, "cost")
-    numbers = [
-        (i, find_quantities(w)[0].value)
-        for i, w in enumerate(words)
-        if find_quantities(w) and find_quantities(w)[0].text == w
-    ]
+    numbers = [(i, value) for i, w in enumerate(words) if (value := _whole_quantity(w)) is not None]
     flags = {w.lower(): i for i, w in enumerate(words)}
-    cache_at = next((flags[f] for f in ("cache", "캐시") if f in flags), None)
-    daily_at = next((flags[f] for f in ("daily", "하루", "per-day") if f in flags), None)
+    cache_at = next((flags[f] for f in _CACHE if f in flags), None)
+    daily_at = next((flags[f] for f in _DAILY if f in flags), None)
     plain = [int(v) for i, v in numbers if i - 1 not in (cache_at, daily_at)]
     if len(plain) < 2:
         raise _usage(
@@ -161,9 +168,9 @@ def _cost(engine: Engine, q: Query, args: str) -> Query:
     workload = Workload(input_tokens=plain[0], output_tokens=plain[1], cache_read_tokens=cache, requests_per_day=daily)
     mode = (
         Mode.batch
-        if {"batch", "배치"} & flags.keys()
+        if flags.keys() & set(_BATCH)
         else Mode.latency_optimized
-        if {"latency", "지연"} & flags.keys()
+        if flags.keys() & set(_LATENCY)
         else None
     )
     return replace(

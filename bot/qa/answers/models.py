@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.catalog import pricing
-from bot.catalog.schema import Mode, Model
+from bot.catalog.schema import Mode, Model, PriceEntry
 from bot.catalog.search import Criteria, Ranked, availability_in, search
 from bot.qa.answer import Answer, Table
 from bot.qa.answers.common import (
@@ -167,11 +167,14 @@ def compare_answer(ctx: Ctx, q: Query, models: list[Model], ambiguous: str | Non
     )
     rows, used = [], []
     moved_notes: list[str] = []
+    priced: list[tuple[Model, PriceEntry | None]] = []
+    missing: list[str] = []
     for model in models:
         where, moved = model_region(ctx, q, model, mode)
         if moved:
             moved_notes.append(moved)
         entry = pricing.token_price(model, mode, where)
+        priced.append((model, entry))
         if entry is not None:
             used.append(entry)
             suffix = f" ({where})" if where != region else ""
@@ -180,6 +183,8 @@ def compare_answer(ctx: Ctx, q: Query, models: list[Model], ambiguous: str | Non
             units = pricing.unit_prices(model, where)
             used.extend(units)
             cells = (unit_price(units[0], lang), "-") if units else (L(lang, "가격 없음", "no price"), "-")
+            if not units:
+                missing.append(model.name)
         rows.append(
             (
                 model.name,
@@ -196,7 +201,6 @@ def compare_answer(ctx: Ctx, q: Query, models: list[Model], ambiguous: str | Non
             f"{ctx.catalog.region_name(region, lang)} · {label(MODE_LABEL, mode, lang)}",
         )
     ]
-    priced = [(m, pricing.token_price(m, mode, model_region(ctx, q, m, mode)[0])) for m in models]
     blended = [(b, m) for m, e in priced if e is not None and (b := pricing.blended_per_million(e)) is not None]
     cheapest = sorted(blended, key=lambda x: x[0])
     if len(cheapest) >= 2 and cheapest[0][0] == cheapest[1][0]:
@@ -221,7 +225,6 @@ def compare_answer(ctx: Ctx, q: Query, models: list[Model], ambiguous: str | Non
                 f"'{ambiguous}' matches several models: {', '.join(m.name for m in models)}. Name one for details.",
             ),
         )
-    missing = [m.name for m, e in priced if e is None and not pricing.unit_prices(m, model_region(ctx, q, m, mode)[0])]
     if missing:
         notes.append(
             L(
