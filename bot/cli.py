@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     cat_sub.add_parser("validate", help="load and cross-check every catalog and concept file")
     show = cat_sub.add_parser("models", help="list model keys, names and ids")
     show.add_argument("--provider", default=None)
-    sub.add_parser("serve", help="run the Slack app (arrives with the Slack issue)")
+    sub.add_parser("serve", help="run the Slack app: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on PORT")
     return p
 
 
@@ -43,11 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.mode == "catalog":
             return _catalog(args)
         if args.mode == "serve":
-            print(
-                "serve: the Slack app is not part of this build yet (issue #3); use `console` or `ask`.",
-                file=sys.stderr,
-            )
-            return 2
+            from bot.serve import serve
+            from bot.settings import Settings
+
+            return serve(Settings.load())
     except BotError as exc:
         print(exc.message("en"), file=sys.stderr)
         return exc.exit_code

@@ -91,3 +91,30 @@ class CatalogError(BotError):
             ko=f"카탈로그 데이터 오류 {count}건:\n{lines}",
             en=f"Catalog data has {count} problem{'s' if count != 1 else ''}:\n{lines}",
         )
+
+
+class AccessDenied(BotError):
+    """The access policy does not allow this user, channel or workspace (or the subcommand is admin-only)."""
+
+
+class InputError(BotError):
+    """A message the bot cannot take as it is (empty, too long); the message says what to do instead."""
+
+
+class StoreUnavailable(BotError):
+    """Redis did not answer. The message says what could not be saved or read; nothing else is lost."""
+
+    def __init__(self, *, ko: str = "", en: str = "") -> None:
+        super().__init__(
+            ko=ko or "저장소(Redis)에 연결할 수 없어 설정을 읽거나 저장하지 못했습니다. 잠시 후 다시 시도해 주세요.",
+            en=en or "The store (Redis) did not answer, so the setting could not be read or saved. Try again shortly.",
+        )
+
+
+class StartupError(BotError):
+    """A service serve needs is not reachable at start-up (Redis, Slack). Exit code 69: EX_UNAVAILABLE."""
+
+    exit_code: ClassVar[int] = 69
+
+    def __init__(self, text: str) -> None:
+        super().__init__(ko=text, en=text)

@@ -37,6 +37,7 @@ from bot.errors import ConfigError
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG_DIR = ROOT / "config" / "catalog"
 DEFAULT_CONCEPTS_DIR = ROOT / "config" / "concepts"
+DEFAULT_ACCESS_FILE = ROOT / "config" / "access.yaml"
 _REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$")
 _HTTP_URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 
@@ -80,17 +81,13 @@ class SlackSettings(_Group):
     app_token: SecretStr | None = Field(
         None, description="App-level token (xapp-...) with connections:write; set it for Socket Mode"
     )
-    api_url: str = Field(
-        "https://slack.com/api/", description="Slack Web API base URL; tests use a local mock"
-    )
+    api_url: str = Field("https://slack.com/api/", description="Slack Web API base URL; tests use a local mock")
 
     @field_validator("bot_token")
     @classmethod
     def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith("xoxb-"):
-            raise ValueError(
-                "must be the Bot User OAuth Token, which starts with xoxb- (OAuth & Permissions)"
-            )
+            raise ValueError("must be the Bot User OAuth Token, which starts with xoxb- (OAuth & Permissions)")
         return value
 
     @field_validator("app_token")
@@ -161,11 +158,32 @@ class RedisSettings(_Group):
 
 
 class ServerSettings(_Group):
-    """The HTTP listener of serve (HTTP mode: /slack/events and /healthz)."""
+    """The HTTP listener of serve (gunicorn in HTTP mode; health only in Socket Mode) and the listener pool."""
 
     model_config = SettingsConfigDict(env_prefix="")
 
     port: int = Field(3000, ge=1, le=65535, description="TCP port serve listens on")
+    http_workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        validation_alias=AliasChoices("BRA_HTTP_WORKERS"),
+        description="gunicorn worker processes in HTTP mode (state is in Redis, so any number works)",
+    )
+    http_threads: int = Field(
+        32,
+        ge=1,
+        le=1024,
+        validation_alias=AliasChoices("BRA_HTTP_THREADS"),
+        description="request threads per worker; a request only acks, so a few dozen serve many users",
+    )
+    listener_threads: int = Field(
+        200,
+        ge=1,
+        le=4096,
+        validation_alias=AliasChoices("BRA_LISTENER_THREADS"),
+        description="threads per process running slow work (answers, model calls) after the ack",
+    )
 
 
 class CatalogSettings(_Group):
@@ -174,9 +192,7 @@ class CatalogSettings(_Group):
     model_config = SettingsConfigDict(env_prefix="BRA_")
 
     catalog_dir: Path = Field(DEFAULT_CATALOG_DIR, description="folder of the model catalog YAML files")
-    concepts_dir: Path = Field(
-        DEFAULT_CONCEPTS_DIR, description="folder of the concept explanation YAML files"
-    )
+    concepts_dir: Path = Field(DEFAULT_CONCEPTS_DIR, description="folder of the concept explanation YAML files")
     default_region: str = Field("us-east-1", description="region answers assume when the question names none")
     default_language: Literal["ko", "en"] = Field(
         "ko", description="reply language when a message has no letters to detect it from (ko or en)"
@@ -210,6 +226,17 @@ class AssistantSettings(_Group):
         "nova-lite", min_length=1, description="catalog key of the model used when none is chosen"
     )
     month_days: int = Field(30, ge=1, le=31, description="days per month in per-month cost estimates")
+    access_file: Path = Field(
+        DEFAULT_ACCESS_FILE, description="access policy YAML: allowed workspaces, channels, admins, bots"
+    )
+
+    @field_validator("access_file")
+    @classmethod
+    def _file(cls, value: Path) -> Path:
+        value = value.expanduser()
+        if not value.is_file():
+            raise ValueError(f"'{value}' is not a file; point it at an access policy like config/access.yaml")
+        return value.resolve()
 
 
 class LogSettings(_Group):
@@ -288,9 +315,7 @@ def groups_of(settings: type[Settings] = Settings) -> dict[str, type[BaseSetting
 def env_names(group: type[BaseSettings]) -> dict[str, str]:
     """Field name -> the environment variable the operator sets for it (the first alias if several)."""
     prefix = str(group.model_config.get("env_prefix", ""))
-    return {
-        name: (_aliases(field) or [prefix + name])[0].upper() for name, field in group.model_fields.items()
-    }
+    return {name: (_aliases(field) or [prefix + name])[0].upper() for name, field in group.model_fields.items()}
 
 
 def describe_errors(group: type[BaseSettings], exc: ValidationError) -> list[str]:
@@ -306,9 +331,7 @@ def describe_errors(group: type[BaseSettings], exc: ValidationError) -> list[str
         if err["type"] == "value_error":  # our validators' messages already say what to set
             lines.append(f"{env}: {err['ctx']['error']}")
             continue
-        shown = (
-            "" if field is None or _is_secret(group.model_fields[field]) else f"{err['input']!r} is invalid: "
-        )
+        shown = "" if field is None or _is_secret(group.model_fields[field]) else f"{err['input']!r} is invalid: "
         hint = f" ({group.model_fields[field].description})" if field else ""
         lines.append(f"{env}: {shown}{err['msg']}{hint}")
     return lines

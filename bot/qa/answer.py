@@ -25,7 +25,8 @@ class Answer:
     """One reply: a title, body lines, an optional table, notes, and where the numbers come from.
 
     `ok` is False when the question could not be answered from the catalog (unknown model, not parsed);
-    `models` lists the catalog keys the answer is about, so front ends can offer follow-ups.
+    `models` lists the catalog keys the answer is about and `region` the one region its numbers are for (if
+    one), so front ends can offer follow-ups (`bot.qa.followups`).
     """
 
     intent: str
@@ -39,6 +40,7 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     models: tuple[str, ...] = ()
     ok: bool = True
+    region: str | None = None
     facts: dict[str, str] = field(default_factory=dict)
 
     def text_blob(self) -> str:

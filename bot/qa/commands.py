@@ -8,6 +8,7 @@ subcommand's usage line; unknown models raise `UnknownModelError` with the close
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -53,25 +54,40 @@ def is_command(text: str) -> bool:
     return text.strip().startswith("/")
 
 
-def run_command(engine: Engine, text: str) -> Answer:
-    """Run `/bedrock <subcommand> args` (the `/bedrock` prefix is optional)."""
+def split_command(text: str, default_lang: str) -> tuple[str, str, str]:
+    """`/bedrock <subcommand> args` → (subcommand as typed, args, reply language); the prefix is optional.
+    A Korean subcommand ("가격") means a Korean reply, whatever the model names."""
     body = _PREFIX.sub("", text.strip()).lstrip("/")
-    lang = detect_lang(body or text, engine.parser.default_lang)
     sub, _, args = body.partition(" ")
-    name = _ALIASES.get(sub.lower())
-    if re.search(r"[가-힣]", sub):  # a Korean subcommand ("가격") means a Korean reply, whatever the model names
-        lang = "ko"
+    lang = "ko" if re.search(r"[가-힣]", sub) else detect_lang(body or text, default_lang)
+    return sub, args.strip(), lang
+
+
+def unknown_subcommand(sub: str, names: Iterable[str]) -> UsageError:
+    """The error for a subcommand that does not exist (or none), listing the ones that do."""
+    if not sub:
+        return UsageError(USAGE["help"])
+    return UsageError(
+        "/bedrock " + " | ".join(names), ko=f"알 수 없는 명령입니다: '{sub}'", en=f"Unknown subcommand: '{sub}'"
+    )
+
+
+def catalog_subcommand(sub: str) -> str | None:
+    """The catalog subcommand `sub` names (an alias: "가격" → "price"), or None."""
+    return _ALIASES.get(sub.lower())
+
+
+def run_command(engine: Engine, text: str) -> Answer:
+    """Run a catalog subcommand: `/bedrock <help|models|price|cost|compare|recommend> args`."""
+    sub, args, lang = split_command(text, engine.parser.default_lang)
+    name = catalog_subcommand(sub)
     if name is None:
-        raise (
-            UsageError(
-                "/bedrock help | " + " | ".join(SUBCOMMANDS)[5:],
-                ko=f"알 수 없는 명령입니다: '{sub}'",
-                en=f"Unknown subcommand: '{sub}'",
-            )
-            if sub
-            else UsageError(USAGE["help"])
-        )
-    args = args.strip()
+        raise unknown_subcommand(sub, SUBCOMMANDS)
+    return run_catalog(engine, name, args, lang)
+
+
+def run_catalog(engine: Engine, name: str, args: str, lang: str) -> Answer:
+    """Run the catalog subcommand `name` (canonical) with its arguments, replying in `lang`."""
     q = engine.parser.parse(args) if args else Query(text="", norm="", lang=lang)
     q.lang = lang
     handler = {
@@ -103,7 +119,9 @@ def _recommend(engine: Engine, q: Query, args: str) -> Query:
     return replace(q, intent=Intent.recommend)
 
 
-def _resolve(engine: Engine, name: str) -> str:
+def resolve_model(engine: Engine, name: str) -> str:
+    """The catalog key of the model `name` (key, id, name or alias; a typo fixed when sure), else
+    `UnknownModelError` with the closest names (for a family name: its members)."""
     res = engine.ctx.names.resolve(name)
     if res.target is None or res.target.kind == "service":
         raise UnknownModelError(name, res.suggestions or engine.ctx.names.closest(name))
@@ -120,6 +138,7 @@ def _split_model(engine: Engine, q: Query, args: str, name: str) -> tuple[str, l
     words = args.split()
     if not words:
         raise _usage(name, q.lang, "모델 이름이 필요합니다.", "A model name is needed.")
+
     def ends_name(i: int) -> bool:
         return i == len(words) or _is_count(words[i]) or engine.parser.regions.resolve(words[i]) is not None
 
@@ -127,9 +146,9 @@ def _split_model(engine: Engine, q: Query, args: str, name: str) -> tuple[str, l
         target = engine.ctx.names.exact(" ".join(words[:k]))
         # a family name followed by more name words ("claude 4 sonnet") is not that family
         if target is not None and (target.kind != "group" or ends_name(k) or words[k].lower() in _FLAGS):
-            return _resolve(engine, " ".join(words[:k])), words[k:]
+            return resolve_model(engine, " ".join(words[:k])), words[k:]
     k = next((i for i in range(1, len(words)) if ends_name(i)), len(words))
-    return _resolve(engine, " ".join(words[:k])), words[k:]
+    return resolve_model(engine, " ".join(words[:k])), words[k:]
 
 
 def _whole_quantity(word: str) -> Decimal | None:
@@ -167,11 +186,7 @@ def _cost(engine: Engine, q: Query, args: str) -> Query:
     daily = int(by_index[daily_at + 1]) if daily_at is not None and daily_at + 1 in by_index else None
     workload = Workload(input_tokens=plain[0], output_tokens=plain[1], cache_read_tokens=cache, requests_per_day=daily)
     mode = (
-        Mode.batch
-        if flags.keys() & set(_BATCH)
-        else Mode.latency_optimized
-        if flags.keys() & set(_LATENCY)
-        else None
+        Mode.batch if flags.keys() & set(_BATCH) else Mode.latency_optimized if flags.keys() & set(_LATENCY) else None
     )
     return replace(
         q, intent=Intent.estimate, models=[key], groups=[], workload=workload, mode=mode, images=None, seconds=None
@@ -185,7 +200,7 @@ def _compare(engine: Engine, q: Query, args: str) -> Query:
         for n in names:
             if engine.parser.regions.resolve(n):
                 continue
-            keys.append(_resolve(engine, _strip_region(engine, n)))
+            keys.append(resolve_model(engine, _strip_region(engine, n)))
     else:
         keys = list(dict.fromkeys([*q.models, *(m for g in q.groups for m in engine.catalog.groups[g].members)]))
     if len(keys) < 2:

@@ -66,6 +66,7 @@ def price_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
         sources=refs,
         as_of=as_of(refs),
         models=(model.key,),
+        region=region if regions else None,
     )
 
 
@@ -174,8 +175,10 @@ def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
     rows: list[tuple[str, ...]] = []
     used: list[PriceEntry] = []
     moved_notes: list[str] = []
+    answered: set[str] = set()
     for model in models:
         region, moved = model_region(ctx, q, model, mode)
+        answered.add(region)
         if moved:
             moved_notes.append(moved)
         if q.images or q.seconds:
@@ -230,6 +233,7 @@ def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
         as_of=as_of(refs),
         models=tuple(m.key for m in models),
         facts=facts,
+        region=next(iter(answered)) if len(answered) == 1 else None,
     )
 
 

@@ -1,0 +1,86 @@
+"""The access policy (`config/access.yaml`): which workspaces, channels and users may use the bot, who is an admin,
+and which other bots it answers. Loaded and validated at start-up; checks raise `AccessDenied` with a safe,
+localised reason that each handler's error boundary shows to the user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.errors import AccessDenied, ConfigError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChannelRules(_Strict):
+    allow: list[str] = Field(default_factory=list, description="only these channel ids; empty = every channel")
+    deny: list[str] = Field(default_factory=list, description="never these channel ids (wins over allow)")
+
+
+class BotRules(_Strict):
+    answer: bool = Field(False, description="answer messages posted by other bots")
+    allow: list[str] = Field(default_factory=list, description="bot ids answered even when answer is false")
+
+
+class AccessPolicy(_Strict):
+    """Who may use the bot where. Empty lists mean no restriction; the default allows everything, no admins."""
+
+    workspaces: list[str] = Field(default_factory=list, description="allowed team ids; empty = any")
+    channels: ChannelRules = ChannelRules()
+    direct_messages: bool = Field(True, description="answer in DMs and the assistant side panel")
+    admins: list[str] = Field(default_factory=list, description="user ids allowed admin-only subcommands")
+    bots: BotRules = BotRules()
+
+    @classmethod
+    def load(cls, path: Path) -> AccessPolicy:
+        """Read and validate the policy file; a bad file is a `ConfigError` naming the file and each field."""
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            return cls.model_validate(data)
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError([f"BRA_ACCESS_FILE: cannot read {path}: {exc}"]) from None
+        except ValidationError as exc:
+            problems = [
+                f"{path}: {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors()
+            ]
+            raise ConfigError(problems) from None
+
+    def is_admin(self, user_id: str | None) -> bool:
+        return user_id is not None and user_id in self.admins
+
+    def check(self, *, team_id: str | None, channel_id: str | None, user_id: str | None) -> None:
+        """Raise `AccessDenied` unless this user may use the bot in this channel of this workspace."""
+        if self.workspaces and team_id not in self.workspaces:
+            raise AccessDenied(
+                ko="이 워크스페이스에서는 Bedrock Assistant를 사용할 수 없습니다.",
+                en="Bedrock Assistant is not enabled for this workspace.",
+            )
+        if channel_id is None:
+            return
+        if channel_id.startswith("D"):
+            if not self.direct_messages:
+                raise AccessDenied(
+                    ko="DM에서는 사용할 수 없습니다. 허용된 채널에서 @멘션이나 `/bedrock`을 사용해 주세요.",
+                    en="Direct messages are turned off. Use an @mention or `/bedrock` in an allowed channel.",
+                )
+            return
+        if channel_id in self.channels.deny or (self.channels.allow and channel_id not in self.channels.allow):
+            raise AccessDenied(
+                ko="이 채널에서는 Bedrock Assistant를 사용할 수 없습니다. 관리자에게 채널 허용을 요청해 주세요.",
+                en="Bedrock Assistant is not enabled in this channel. Ask an admin to allow it.",
+            )
+
+    def require_admin(self, user_id: str | None) -> None:
+        if not self.is_admin(user_id):
+            raise AccessDenied(
+                ko="관리자 전용 명령입니다. 필요하면 봇 관리자에게 요청해 주세요.",
+                en="This subcommand is for bot admins only. Ask a bot admin if you need it.",
+            )
+
+    def answers_bot(self, bot_id: str | None) -> bool:
+        """Whether a message from another bot (`bot_id`) should be answered."""
+        return bot_id is not None and (self.bots.answer or bot_id in self.bots.allow)

@@ -1,0 +1,63 @@
+"""What App Home shows a user: capabilities, examples, commands, their default model, their usage this month."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import prompts
+from bot.commands import OTHER_USAGE
+from bot.errors import StoreUnavailable
+from bot.qa.commands import USAGE
+from bot.services import Caller, Services
+
+
+@dataclass(frozen=True)
+class Home:
+    """Plain values for the App Home view (Slack's builder renders them)."""
+
+    lang: str
+    examples: tuple[str, ...]
+    commands: tuple[str, ...]
+    models: tuple[tuple[str, str], ...]  # (catalog key, display name) of the chat (text) models
+    current_model: str | None
+    default_model: str
+    usage_lines: tuple[str, ...]
+    as_of: str
+
+
+def examples(lang: str) -> tuple[str, ...]:
+    """Example questions (prompts/examples.<lang>.md, one per line): App Home, greetings, suggested prompts."""
+    return tuple(line.strip() for line in prompts.render("examples", lang).splitlines() if line.strip())
+
+
+def greeting(services: Services, lang: str) -> str:
+    return prompts.render("greeting", lang, as_of=services.engine.catalog.prices_as_of().isoformat()).strip()
+
+
+def user_lang(services: Services, caller: Caller) -> str:
+    """The language of the user's last message, else the configured default."""
+    try:
+        known = services.prefs.user_lang(team=caller.team, user=caller.user)
+    except StoreUnavailable:
+        known = None
+    return known or services.settings.catalog.default_language
+
+
+def home(services: Services, caller: Caller) -> Home:
+    catalog = services.engine.catalog
+    lang = user_lang(services, caller)
+    try:
+        current = services.prefs.user_model(team=caller.team, user=caller.user)
+    except StoreUnavailable:
+        current = None
+    models = tuple((m.key, m.name) for m in catalog.models.values() if m.kind == "text" and m.lifecycle == "active")
+    return Home(
+        lang=lang,
+        examples=examples(lang),
+        commands=(*USAGE.values(), *(u for name, u in OTHER_USAGE.items() if name != "status")),
+        models=models,
+        current_model=current if current in catalog.models else None,
+        default_model=services.settings.assistant.default_model,
+        usage_lines=(),
+        as_of=catalog.prices_as_of().isoformat(),
+    )

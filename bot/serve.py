@@ -1,0 +1,95 @@
+"""`bedrock-assistant serve`: check the settings, Redis and the Slack token, then run the app.
+
+HTTP mode runs the WSGI app under gunicorn (threaded workers; never Bolt's development server). Socket Mode
+connects out to Slack and serves only the health checks on PORT. Start-up problems exit with a message that says
+what to set: missing tokens (78), Redis or Slack unreachable or the token refused (69).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.error import BoltError as SlackBoltError
+
+from bot.errors import StartupError
+from bot.logs import configure
+from bot.services import Services, build_services
+from bot.settings import Settings
+from bot.slack_app import create_app
+from bot.store.client import connect, require
+from bot.web import Wsgi, health_app, slack_app
+
+log = logging.getLogger(__name__)
+
+
+def prepare(settings: Settings) -> tuple[Services, App]:
+    """Everything serve needs, checked: Slack settings, Redis, catalog, access policy, the bot token."""
+    settings.require_slack()
+    client = connect(settings.redis)
+    require(client, settings.redis)
+    services = build_services(settings, client)
+    try:
+        app = create_app(services)
+    except SlackBoltError as exc:
+        raise StartupError(
+            f"Slack refused the bot token or did not answer at {settings.slack.api_url} ({exc}). "
+            "Check SLACK_BOT_TOKEN (OAuth & Permissions → Bot User OAuth Token) and SLACK_API_URL."
+        ) from None
+    return services, app
+
+
+def serve(settings: Settings) -> int:
+    configure(settings.log)
+    services, app = prepare(settings)
+    if settings.slack.socket_mode:
+        return _socket_mode(settings, services, app)
+    log.info("serving Slack over HTTP", extra={"port": settings.server.port, "workers": settings.server.http_workers})
+    _Gunicorn(slack_app(app, services), settings).run()
+    return 0
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
+    """gunicorn embedded: threaded workers, the app built once before forking (state lives in Redis)."""
+
+    def __init__(self, wsgi: Wsgi, settings: Settings) -> None:
+        self._wsgi = wsgi
+        self._options: dict[str, Any] = {
+            "bind": f"0.0.0.0:{settings.server.port}",
+            "workers": settings.server.http_workers,
+            "worker_class": "gthread",
+            "threads": settings.server.http_threads,
+            "timeout": 60,
+            "graceful_timeout": 30,
+            "keepalive": 5,
+            "accesslog": None,
+            "loglevel": settings.log.level.lower(),
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Wsgi:
+        return self._wsgi
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def _socket_mode(settings: Settings, services: Services, app: App) -> int:
+    """Connect to Slack over a WebSocket; answer /healthz and /readyz on PORT for the orchestrator."""
+    health = make_server("0.0.0.0", settings.server.port, health_app(services), handler_class=_QuietHandler)
+    threading.Thread(target=health.serve_forever, name="health", daemon=True).start()
+    token = settings.slack.app_token.get_secret_value() if settings.slack.app_token else ""
+    log.info("serving Slack over Socket Mode", extra={"health_port": settings.server.port})
+    SocketModeHandler(app, token, web_client=app.client).start()  # type: ignore[no-untyped-call]
+    return 0

@@ -1,0 +1,98 @@
+"""The composition root of the Slack app: a Web API client with retry handlers, the Bolt `App`, the middleware
+that injects `Services` and drops repeated events, and the handlers (`handlers.register`).
+
+Slack-specific wiring lives here and in `handlers/`; the rest of `bot/` never imports Slack.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+import handlers
+from bot.services import Services
+from bot.settings import SlackSettings
+
+log = logging.getLogger(__name__)
+
+WEB_TIMEOUT_S = 10
+RATE_LIMIT_RETRIES = 3  # 429: wait Retry-After, then try again (Slack's limits reset within a minute)
+
+
+def web_client(slack: SlackSettings) -> WebClient:
+    """The bot's Web API client at `SLACK_API_URL`, retrying rate limits (429 + Retry-After), 5xx and
+    connection errors a bounded number of times."""
+    token = slack.bot_token.get_secret_value() if slack.bot_token else None
+    return WebClient(
+        token=token,
+        base_url=slack.api_url,
+        timeout=WEB_TIMEOUT_S,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def create_app(
+    services: Services,
+    client: WebClient | None = None,
+    *,
+    socket_mode: bool | None = None,
+    executor: ThreadPoolExecutor | None = None,
+) -> App:
+    """The Bolt app with every listener registered. Calls auth.test once (token check, the bot's own ids).
+
+    `executor` runs the lazy listeners (default: BRA_LISTENER_THREADS threads); tests pass their own so they can
+    wait for every piece of work to finish (`shutdown(wait=True)`).
+    """
+    slack = services.settings.slack
+    socket = slack.socket_mode if socket_mode is None else socket_mode
+    secret = slack.signing_secret.get_secret_value() if slack.signing_secret else ""
+    app = App(
+        client=client or web_client(slack),
+        signing_secret=secret,
+        request_verification_enabled=not socket,
+        process_before_response=True,  # the ack function answers the request; slow work runs lazily
+        listener_executor=executor
+        or ThreadPoolExecutor(max_workers=services.settings.server.listener_threads, thread_name_prefix="bra-listener"),
+        raise_error_for_unhandled_request=False,
+    )
+    app.use(inject(services))
+    app.use(drop_repeated_events)
+    handlers.register(app)
+    return app
+
+
+def inject(services: Services) -> Callable[..., Any]:
+    """Middleware putting the one `Services` into every request's context (`context["services"]`)."""
+
+    def inject_services(context: BoltContext, next: Callable[[], None]) -> None:
+        context["services"] = services
+        next()
+
+    return inject_services
+
+
+def drop_repeated_events(
+    body: dict[str, Any], request: BoltRequest, context: BoltContext, next: Callable[[], None]
+) -> BoltResponse | None:
+    """Acknowledge a repeated event (a Slack retry, or one another replica already took) without handling it."""
+    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    if event_id is None or context["services"].dedup.claim(event_id=event_id):
+        next()
+        return None
+    retry = request.headers.get("x-slack-retry-num", ["-"])[0]
+    log.info("repeated event dropped", extra={"event_id": event_id, "retry_num": retry})
+    return BoltResponse(status=200, body="")

@@ -1,0 +1,28 @@
+"""A new assistant thread → a greeting and up to four suggested prompts, in the user's language."""
+
+from __future__ import annotations
+
+from slack_bolt import BoltContext, Say, SetSuggestedPrompts
+
+from bot.home import examples, greeting, user_lang
+from handlers.boundary import boundary
+from handlers.context import caller_of, log_context, services_of
+
+MAX_PROMPTS = 4  # Slack shows at most four suggested prompts
+TITLE_CHARS = 40  # a suggested prompt's title is a short label; the full question is its message
+
+
+def suggested_prompts(lang: str) -> list[dict[str, str]]:
+    def title(text: str) -> str:
+        return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1] + "…"
+
+    return [{"title": title(e), "message": e} for e in examples(lang)[:MAX_PROMPTS]]
+
+
+def handle_thread_started(context: BoltContext, say: Say, set_suggested_prompts: SetSuggestedPrompts) -> None:
+    services = services_of(context)
+    lang = user_lang(services, caller_of(context))
+    ctx = log_context(context, kind="assistant_thread_started")
+    with boundary(lambda text: say(text), lang, ctx):
+        say(greeting(services, lang))
+        set_suggested_prompts(prompts=suggested_prompts(lang))

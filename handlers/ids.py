@@ -1,0 +1,17 @@
+"""Every action_id, callback_id and command name the app registers, shared by registration, builders and tests."""
+
+from __future__ import annotations
+
+COMMAND = "/bedrock"
+
+# Buttons and selects whose value is a command line in the user's language (e.g. "가격 nova-pro ap-northeast-2");
+# the action handler runs it through the same path as `/bedrock <value>`.
+RUN_COMMAND = "bra_run_command"  # button: a follow-up ("show Seoul prices", "details: Nova Pro")
+COMPARE_WITH = "bra_compare_with"  # static_select: each option's value is "compare <a>,<b>"
+SHARE = "bra_share"  # button on an ephemeral answer: post the same answer in the channel (value: the command line)
+
+# App Home
+HOME_DEFAULT_MODEL = "bra_home_default_model"  # static_select: the user's default chat model (catalog key)
+HOME_BLOCK_MODEL = "bra_home_model_block"  # block_id of the picker's actions block
+
+ACTION_IDS = (RUN_COMMAND, COMPARE_WITH, SHARE, HOME_DEFAULT_MODEL)
