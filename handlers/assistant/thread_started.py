@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from slack_bolt import BoltContext, Say, SetSuggestedPrompts
 
 from bot.home import examples, greeting, user_lang
@@ -19,9 +22,14 @@ def suggested_prompts(lang: str) -> list[dict[str, str]]:
     return [{"title": title(e), "message": e} for e in examples(lang)[:MAX_PROMPTS]]
 
 
-def handle_thread_started(context: BoltContext, say: Say, set_suggested_prompts: SetSuggestedPrompts) -> None:
+def handle_thread_started(
+    payload: dict[str, Any], context: BoltContext, say: Say, set_suggested_prompts: SetSuggestedPrompts
+) -> None:
     services = services_of(context)
-    lang = user_lang(services, caller_of(context))
+    caller = replace(
+        caller_of(context), user=str(payload.get("assistant_thread", {}).get("user_id") or context.user_id or "-")
+    )
+    lang = user_lang(services, caller)
     ctx = log_context(context, kind="assistant_thread_started")
     with boundary(lambda text: say(text), lang, ctx):
         say(greeting(services, lang))
