@@ -22,25 +22,11 @@ from bot.qa.commands import (
 )
 from bot.services import Caller, Services
 from bot.store.client import answers
+from bot.subcommands import OTHER_SUBCOMMANDS, OTHER_USAGE, other_subcommand
 
 MAX_MESSAGE = 4000  # characters; a catalog question is a sentence, a pasted document is not a question
 
-OTHER_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
-    "model": ("model", "기본모델", "모델설정"),
-    "try": ("try", "시험", "써보기"),
-    "reset": ("reset", "초기화"),
-    "usage": ("usage", "사용량"),
-    "status": ("status", "상태"),
-}
-OTHER_USAGE = {
-    "model": "/bedrock model [<model> [me|channel]]",
-    "try": "/bedrock try <model> <prompt>",
-    "reset": "/bedrock reset",
-    "usage": "/bedrock usage [me|channel|all] [today|week|month]",
-    "status": "/bedrock status",
-}
 ALL_SUBCOMMANDS = (*SUBCOMMANDS, *OTHER_SUBCOMMANDS)
-_OTHER = {alias: name for name, aliases in OTHER_SUBCOMMANDS.items() for alias in aliases}
 _SCOPES = {"me": "me", "나": "me", "channel": "channel", "채널": "channel"}
 
 
@@ -51,7 +37,7 @@ def run_subcommand(services: Services, caller: Caller, text: str) -> Answer:
         return help_answer(services.engine.ctx, lang)
     if (name := catalog_subcommand(sub)) is not None:
         return run_catalog(services.engine, name, args, lang)
-    match _OTHER.get(sub.lower()):
+    match other_subcommand(sub):
         case "model":
             return _model(services, caller, args, lang)
         case "status":

@@ -6,11 +6,12 @@ import sys
 from typing import TextIO
 
 from bot.errors import BotError
-from bot.qa.commands import is_command, run_command
+from bot.qa.commands import is_command, run_command, split_command
 from bot.qa.engine import Engine
 from bot.qa.text import detect_lang
 from bot.render_text import render
 from bot.settings import Settings
+from bot.subcommands import other_subcommand
 
 QUIT = {"quit", "exit", ":q", "/quit", "/exit", "종료", "나가기"}
 
@@ -29,6 +30,16 @@ def build_engine(settings: Settings | None = None) -> Engine:
 def reply(engine: Engine, line: str) -> tuple[str, int]:
     """One line in, the rendered reply and an exit status out (0, or the user error's own code: 2 for usage)."""
     lang = detect_lang(line, engine.parser.default_lang)
+    sub, _, _ = split_command(line, engine.parser.default_lang) if is_command(line) else ("", "", lang)
+    if other_subcommand(sub):
+        text = (
+            f"`/bedrock {sub}`은(는) Slack에서 사용할 수 있습니다. "
+            "콘솔은 카탈로그 질문과 명령(가격, 비용, 비교, 추천, 모델)에 답합니다.\n"
+            if lang == "ko"
+            else f"`/bedrock {sub}` works in Slack. The console answers catalog questions and commands "
+            "(price, cost, compare, recommend, models).\n"
+        )
+        return text, 2
     try:
         answer = run_command(engine, line) if is_command(line) else engine.ask(line)
     except BotError as exc:

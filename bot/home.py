@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import prompts
-from bot.commands import OTHER_USAGE
+from bot.subcommands import OTHER_USAGE
 from bot.errors import StoreUnavailable
 from bot.qa.commands import USAGE
 from bot.services import Caller, Services

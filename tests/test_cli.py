@@ -81,3 +81,8 @@ def test_bad_setting_is_a_clear_start_up_error() -> None:
     )
     assert env_run.returncode != 0
     assert "BRA_DEFAULT_REGION" in env_run.stderr
+
+
+def test_slack_only_subcommands_say_so_in_the_console() -> None:
+    done = run("ask", "/bedrock 기본모델 nova-pro")
+    assert done.returncode == 2 and "Slack에서 사용할 수 있습니다" in done.stderr

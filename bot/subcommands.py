@@ -1,0 +1,24 @@
+"""Names, Korean aliases and usage lines of the `/bedrock` subcommands that are not catalog queries (they need
+Slack ids and Redis: `bot.commands` runs them). Kept import-free so the console can recognise them cheaply."""
+
+from __future__ import annotations
+
+OTHER_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "model": ("model", "기본모델", "모델설정"),
+    "try": ("try", "시험", "써보기"),
+    "reset": ("reset", "초기화"),
+    "usage": ("usage", "사용량"),
+    "status": ("status", "상태"),
+}
+OTHER_USAGE = {
+    "model": "/bedrock model [<model> [me|channel]]",
+    "try": "/bedrock try <model> <prompt>",
+    "reset": "/bedrock reset",
+    "usage": "/bedrock usage [me|channel|all] [today|week|month]",
+    "status": "/bedrock status",
+}
+
+
+def other_subcommand(sub: str) -> str | None:
+    """The non-catalog subcommand `sub` names ("기본모델" → "model"), or None."""
+    return next((name for name, aliases in OTHER_SUBCOMMANDS.items() if sub.lower() in aliases), None)
