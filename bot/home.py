@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import prompts
-from bot.subcommands import OTHER_USAGE
 from bot.errors import StoreUnavailable
 from bot.qa.commands import USAGE
 from bot.services import Caller, Services
+from bot.subcommands import OTHER_USAGE
 
 
 @dataclass(frozen=True)
