@@ -42,8 +42,9 @@ USER bot
 
 EXPOSE 3000
 
-# `serve` arrives with the Slack issue; it answers GET /healthz on $PORT (HTTP mode, and Socket Mode should keep
-# the same listener for this check). slim has no curl, so Python does the request; any error or non-2xx fails it.
+# `serve` answers GET /healthz on $PORT in both modes (HTTP mode: gunicorn; Socket Mode: a health-only listener).
+# slim has no curl, so Python does the request; any error or non-2xx fails it. Orchestrators that route traffic
+# should use /readyz (503 while Redis does not answer).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '3000'), timeout=4)" || exit 1
 
