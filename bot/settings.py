@@ -164,7 +164,7 @@ class ServerSettings(_Group):
 
     port: int = Field(3000, ge=1, le=65535, description="TCP port serve listens on")
     http_workers: int = Field(
-        1,
+        2,
         ge=1,
         le=64,
         validation_alias=AliasChoices("BRA_HTTP_WORKERS"),

@@ -29,11 +29,20 @@ WEB_TIMEOUT_S = 10
 RATE_LIMIT_RETRIES = 3  # 429: wait Retry-After, then try again (Slack's limits reset within a minute)
 
 
+class SharedWebClient(WebClient):
+    """A WebClient that deep-copies to itself. Bolt deep-copies each request (client included) before handing it
+    to a lazy listener; WebClient is thread-safe and stateless per call, so sharing it is correct, and copying it
+    was half the cost of an ack."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedWebClient:
+        return self
+
+
 def web_client(slack: SlackSettings) -> WebClient:
     """The bot's Web API client at `SLACK_API_URL`, retrying rate limits (429 + Retry-After), 5xx and
     connection errors a bounded number of times."""
     token = slack.bot_token.get_secret_value() if slack.bot_token else None
-    return WebClient(
+    return SharedWebClient(
         token=token,
         base_url=slack.api_url,
         timeout=WEB_TIMEOUT_S,
@@ -60,8 +69,9 @@ def create_app(
     slack = services.settings.slack
     socket = slack.socket_mode if socket_mode is None else socket_mode
     secret = slack.signing_secret.get_secret_value() if slack.signing_secret else ""
+    shared = client or web_client(slack)
     app = App(
-        client=client or web_client(slack),
+        client=shared,
         signing_secret=secret,
         request_verification_enabled=not socket,
         process_before_response=True,  # the ack function answers the request; slow work runs lazily
@@ -69,17 +79,21 @@ def create_app(
         or ThreadPoolExecutor(max_workers=services.settings.server.listener_threads, thread_name_prefix="bra-listener"),
         raise_error_for_unhandled_request=False,
     )
-    app.use(inject(services))
+    app.use(inject(services, shared))
     app.use(drop_repeated_events)
     handlers.register(app)
     return app
 
 
-def inject(services: Services) -> Callable[..., Any]:
-    """Middleware putting the one `Services` into every request's context (`context["services"]`)."""
+def inject(services: Services, client: WebClient) -> Callable[..., Any]:
+    """Middleware putting the one `Services` into every request's context (`context["services"]`), and the one
+    shared Web API client in place of the copy Bolt makes per request: the bot token is static, WebClient is
+    thread-safe, and a `SharedWebClient` is not deep-copied again for each lazy listener (an ack costs half)."""
 
     def inject_services(context: BoltContext, next: Callable[[], None]) -> None:
         context["services"] = services
+        if isinstance(client, SharedWebClient):
+            context["client"] = client
         next()
 
     return inject_services

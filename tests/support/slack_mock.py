@@ -18,6 +18,14 @@ Reply = dict[str, Any] | Callable[["Call"], dict[str, Any]]
 _BOT = {"type": "message", "user": "U0BOT", "bot_id": "B0BOT"}
 
 
+class _Server(ThreadingHTTPServer):
+    """A threading server with a deep listen backlog: the default (5) makes the kernel reset connections when
+    many listener threads post answers at once, and an answer would be lost in a test or benchmark."""
+
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 @dataclass(frozen=True)
 class Call:
     """One request the mock received: the API method (or "upload" / "response_url"), its params and raw body."""
@@ -78,7 +86,7 @@ class SlackMock:
         self._overrides: dict[str, Reply] = {}
         self._ts = itertools.count(100, 100)
         self._ids = itertools.count(1)
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------------
@@ -86,8 +94,7 @@ class SlackMock:
         """Bind a free port on 127.0.0.1 and serve in a daemon thread."""
         if self._server is not None:
             return self
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        server.daemon_threads = True
+        server = _Server(("127.0.0.1", 0), _make_handler(self))
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, args=(0.02,), name="slack-mock", daemon=True)
         self._thread.start()

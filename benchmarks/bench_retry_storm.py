@@ -1,0 +1,187 @@
+"""Exactly-once answers under a retry storm: every mention delivered several times, concurrently, to
+`bedrock-assistant serve` over HTTP (goal: each mention answered exactly once).
+
+Run from the repository root (needs a Redis; the run flushes its database, DB 0 is refused):
+    .venv/bin/python -m benchmarks.bench_retry_storm [--events 200] [--deliveries 3] [--concurrency 50]
+        [--workers 2] [--threads 32] [--seed 1] [--deadline 300]
+Redis: BENCH_REDIS_URL, default redis://127.0.0.1:6379/14.
+
+Each of --events distinct `app_mention` events (own event_id and ts) is delivered --deliveries times: first without
+retry headers, then with x-slack-retry-num 1, 2, …; all deliveries are shuffled and sent from --concurrency client
+threads on keep-alive connections. Then it waits for one chat.postMessage per event (or the deadline), sends a
+sentinel mention and waits for its answer (so a late duplicate would have landed), and counts answers per
+thread_ts. Prints events, deliveries, answers, duplicates, missing, the ack p50/p99 of the deliveries and
+"exactly once: PASS/FAIL"; exits 1 on FAIL (duplicates, missing answers, or a status other than 200).
+All traffic stays on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import threading
+from collections import Counter as Tally
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchmarks.slack_server import (
+    Client,
+    Counter,
+    Deadline,
+    ServeFailed,
+    exit_on_sigterm,
+    percentile,
+    prepare_redis,
+    running_serve,
+    signed_event,
+    wait_calls,
+)
+from tests.support import slack_requests as sr
+from tests.support.slack_mock import Call, SlackMock
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+QUESTION = "<@U0BOT> Nova Pro 가격"
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    event: dict[str, Any]
+
+    @property
+    def ts(self) -> str:
+        return str(self.event["ts"])
+
+
+@dataclass
+class Acks:
+    latencies_ms: list[float] = field(default_factory=list)
+    bad_status: Tally[int] = field(default_factory=Tally)  # status (0: no response) -> count
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, status: int, seconds: float, error: str | None = None) -> None:
+        with self.lock:
+            if status == 200:
+                self.latencies_ms.append(seconds * 1000)
+            else:
+                self.bad_status[status] += 1
+            if error is not None and len(self.errors) < 5:
+                self.errors.append(error)
+
+
+def make_events(count: int) -> list[Event]:
+    return [Event(f"EvSTORM{i:05d}", sr.app_mention(QUESTION, ts=sr.next_ts())) for i in range(count)]
+
+
+def deliver(base_url: str, deliveries: list[tuple[Event, int | None]], concurrency: int, deadline: Deadline) -> Acks:
+    """Send each `(event, retry_num)`, signed at sending time, from `concurrency` threads."""
+    acks = Acks()
+    counter = Counter()
+    stop = threading.Event()  # set when the caller gives up (SIGTERM, Ctrl-C)
+
+    def client_thread() -> None:
+        client = Client(base_url)
+        try:
+            while not stop.is_set() and not deadline.passed and (i := counter.next()) < len(deliveries):
+                event, retry = deliveries[i]
+                body, headers = signed_event(event.event, event_id=event.event_id, retry_num=retry)
+                try:
+                    status, seconds = client.post("/slack/events", body, headers)
+                except OSError as exc:
+                    acks.record(0, 0.0, f"{type(exc).__name__}: {exc}")
+                    continue
+                acks.record(status, seconds, None if status == 200 else f"HTTP {status}")
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=client_thread, name=f"client-{n}", daemon=True) for n in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            thread.join(deadline.remaining() + 15)  # a request has its own 10 s timeout
+    finally:
+        stop.set()
+    return acks
+
+
+def answers_by_thread(mock: SlackMock) -> Tally[str]:
+    """How many chat.postMessage calls each thread_ts received."""
+    return Tally(str(c.params.get("thread_ts")) for c in mock.calls_to("chat.postMessage"))
+
+
+def answered(calls: list[Call]) -> set[str]:
+    """The thread_ts values that received a chat.postMessage."""
+    return {str(c.params.get("thread_ts")) for c in calls if c.method == "chat.postMessage"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=200, help="distinct mentions (default 200)")
+    parser.add_argument("--deliveries", type=int, default=3, help="deliveries per mention (default 3)")
+    parser.add_argument("--concurrency", type=int, default=50, help="client threads (default 50)")
+    parser.add_argument("--workers", type=int, default=2, help="BRA_HTTP_WORKERS (default 2, as serve)")
+    parser.add_argument("--threads", type=int, default=32, help="BRA_HTTP_THREADS (default 32)")
+    parser.add_argument("--seed", type=int, default=1, help="shuffle seed (default 1)")
+    parser.add_argument("--deadline", type=float, default=300.0, help="seconds for the whole run (default 300)")
+    args = parser.parse_args()
+    if min(args.events, args.deliveries, args.concurrency) < 1:
+        parser.error("--events, --deliveries and --concurrency must be at least 1")
+    exit_on_sigterm()
+    deadline = Deadline(args.deadline)
+    redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
+    try:
+        prepare_redis(redis_url)
+    except Exception as exc:
+        print(f"Redis not usable: {exc}", file=sys.stderr)
+        return 1
+
+    events = make_events(args.events)
+    deliveries: list[tuple[Event, int | None]] = [
+        (event, retry or None) for event in events for retry in range(args.deliveries)
+    ]
+    random.Random(args.seed).shuffle(deliveries)
+    env = {"REDIS_URL": redis_url, "BRA_HTTP_WORKERS": str(args.workers), "BRA_HTTP_THREADS": str(args.threads)}
+    sentinel = Event("EvSTORMSENTINEL", sr.app_mention(QUESTION, ts=sr.next_ts()))
+    try:
+        with SlackMock() as mock, running_serve({**env, "SLACK_API_URL": mock.base_url}) as base_url:
+            acks = deliver(base_url, deliveries, args.concurrency, deadline)
+            wanted = {e.ts for e in events}
+            wait_calls(mock, lambda calls: len(wanted & answered(calls)), len(wanted), deadline.remaining())
+            sentinel_acks = deliver(base_url, [(sentinel, None)], 1, deadline)
+            sentinel_answered = (
+                wait_calls(mock, lambda calls: int(sentinel.ts in answered(calls)), 1, deadline.remaining()) == 1
+            )
+            per_thread = answers_by_thread(mock)
+    except ServeFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+    counts = [per_thread.get(e.ts, 0) for e in events]
+    received = sum(counts)
+    duplicates = sum(max(0, n - 1) for n in counts)
+    missing = sum(n == 0 for n in counts)
+    bad = sum(acks.bad_status.values()) + sum(sentinel_acks.bad_status.values())
+    lat = acks.latencies_ms
+    print(f"retry storm over HTTP: serve with {args.workers} worker(s) × {args.threads} threads")
+    print(f"events: {len(events)} | deliveries: {len(deliveries)} ({args.deliveries} each, shuffled)")
+    print(f"concurrency: {args.concurrency}")
+    if lat:
+        print(f"ack p50 {percentile(lat, 50):.1f} ms | p99 {percentile(lat, 99):.1f} ms | max {max(lat):.1f} ms")
+    print(f"HTTP status != 200: {bad} {dict(acks.bad_status + sentinel_acks.bad_status) or ''}".rstrip())
+    for error in acks.errors + sentinel_acks.errors:
+        print(f"  e.g. {error}")
+    print(f"answers received: {received} | duplicates: {duplicates} | missing: {missing}")
+    print(f"sentinel answered: {'yes' if sentinel_answered else 'no'}")
+    passed = duplicates == 0 and missing == 0 and bad == 0 and sentinel_answered and not deadline.passed
+    if deadline.passed:
+        print(f"deadline of {deadline.seconds:.0f} s passed before the run finished")
+    print(f"exactly once: {'PASS' if passed else 'FAIL'}")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
