@@ -21,18 +21,17 @@ import argparse
 import os
 import random
 import sys
-import threading
 from collections import Counter as Tally
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from benchmarks.slack_server import (
-    Client,
-    Counter,
+    Acks,
     Deadline,
     ServeFailed,
     exit_on_sigterm,
     percentile,
+    post_concurrently,
     prepare_redis,
     running_serve,
     signed_event,
@@ -55,57 +54,18 @@ class Event:
         return str(self.event["ts"])
 
 
-@dataclass
-class Acks:
-    latencies_ms: list[float] = field(default_factory=list)
-    bad_status: Tally[int] = field(default_factory=Tally)  # status (0: no response) -> count
-    errors: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def record(self, status: int, seconds: float, error: str | None = None) -> None:
-        with self.lock:
-            if status == 200:
-                self.latencies_ms.append(seconds * 1000)
-            else:
-                self.bad_status[status] += 1
-            if error is not None and len(self.errors) < 5:
-                self.errors.append(error)
-
-
 def make_events(count: int) -> list[Event]:
     return [Event(f"EvSTORM{i:05d}", sr.app_mention(QUESTION, ts=sr.next_ts())) for i in range(count)]
 
 
 def deliver(base_url: str, deliveries: list[tuple[Event, int | None]], concurrency: int, deadline: Deadline) -> Acks:
     """Send each `(event, retry_num)`, signed at sending time, from `concurrency` threads."""
-    acks = Acks()
-    counter = Counter()
-    stop = threading.Event()  # set when the caller gives up (SIGTERM, Ctrl-C)
 
-    def client_thread() -> None:
-        client = Client(base_url)
-        try:
-            while not stop.is_set() and not deadline.passed and (i := counter.next()) < len(deliveries):
-                event, retry = deliveries[i]
-                body, headers = signed_event(event.event, event_id=event.event_id, retry_num=retry)
-                try:
-                    status, seconds = client.post("/slack/events", body, headers)
-                except OSError as exc:
-                    acks.record(0, 0.0, f"{type(exc).__name__}: {exc}")
-                    continue
-                acks.record(status, seconds, None if status == 200 else f"HTTP {status}")
-        finally:
-            client.close()
+    def request_for(i: int) -> tuple[str, dict[str, str]]:
+        event, retry = deliveries[i]
+        return signed_event(event.event, event_id=event.event_id, retry_num=retry)
 
-    threads = [threading.Thread(target=client_thread, name=f"client-{n}", daemon=True) for n in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    try:
-        for thread in threads:
-            thread.join(deadline.remaining() + 15)  # a request has its own 10 s timeout
-    finally:
-        stop.set()
-    return acks
+    return post_concurrently(base_url, "/slack/events", request_for, len(deliveries), concurrency, deadline)
 
 
 def answers_by_thread(mock: SlackMock) -> Tally[str]:

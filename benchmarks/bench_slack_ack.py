@@ -22,19 +22,17 @@ import argparse
 import multiprocessing
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from benchmarks.slack_server import (
-    Client,
-    Counter,
+    Acks,
     Deadline,
     ServeFailed,
     exit_on_sigterm,
     percentile,
+    post_concurrently,
     prepare_redis,
     running_serve,
     signed_command,
@@ -48,72 +46,20 @@ WARM_UP = 20
 GOAL_P99_MS = 100.0
 
 
-@dataclass
-class Results:
-    latencies_ms: list[float] = field(default_factory=list)
-    bad_status: dict[int, int] = field(default_factory=dict)  # status (0: no response) -> count
-    errors: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def record(self, status: int, seconds: float, error: str | None = None) -> None:
-        with self.lock:
-            if status == 200:
-                self.latencies_ms.append(seconds * 1000)
-            else:
-                self.bad_status[status] = self.bad_status.get(status, 0) + 1
-            if error is not None and len(self.errors) < 5:
-                self.errors.append(error)
-
-
 def send_commands(
     base_url: str, mock: SlackMock, prefix: str, count: int, concurrency: int, deadline: Deadline, burst: bool = False
-) -> Results:
+) -> Acks:
     """`count` commands from `concurrency` threads; command i answers to the response_url `{prefix}-{i}`.
+    `burst`: waves of `concurrency` simultaneous requests (as a busy channel produces); otherwise a closed loop
+    at full load, which measures throughput (latency is then concurrency ÷ throughput)."""
 
-    `burst`: the threads send in waves, all `concurrency` requests of a wave at the same moment (a barrier), the
-    next wave once every ack of this one is back — 50 requests arriving together, as a busy channel produces.
-    Otherwise each thread sends its next request as soon as its last ack is back (a closed loop at full load,
-    which measures throughput: latency is then concurrency ÷ throughput)."""
-    results = Results()
-    counter = Counter()
-    stop = threading.Event()  # set when the caller gives up (SIGTERM, Ctrl-C)
-    waves = threading.Barrier(concurrency) if burst else None
+    def request_for(i: int) -> tuple[str, dict[str, str]]:
+        return signed_command(COMMAND, response_url=mock.response_url(f"{prefix}-{i}"))
 
-    def client_thread() -> None:
-        client = Client(base_url)
-        try:
-            while not stop.is_set() and not deadline.passed:
-                if waves is not None:
-                    try:
-                        waves.wait(timeout=max(deadline.remaining(), 0.1))
-                    except threading.BrokenBarrierError:
-                        return
-                if (i := counter.next()) >= count:
-                    if waves is not None:
-                        waves.abort()
-                    return
-                body, headers = signed_command(COMMAND, response_url=mock.response_url(f"{prefix}-{i}"))
-                try:
-                    status, seconds = client.post("/slack/commands", body, headers)
-                except OSError as exc:
-                    results.record(0, 0.0, f"{type(exc).__name__}: {exc}")
-                    continue
-                results.record(status, seconds, None if status == 200 else f"HTTP {status}")
-        finally:
-            client.close()
-
-    threads = [threading.Thread(target=client_thread, name=f"client-{n}", daemon=True) for n in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    try:
-        for thread in threads:
-            thread.join(deadline.remaining() + 15)  # a request has its own 10 s timeout
-    finally:
-        stop.set()
-    return results
+    return post_concurrently(base_url, "/slack/commands", request_for, count, concurrency, deadline, burst)
 
 
-def in_child(run: Callable[..., Results], *args: Any) -> Results:
+def in_child(run: Callable[..., Acks], *args: Any) -> Acks:
     """Run the clients in a forked process: the mock (which receives the answers) keeps this process's GIL, so
     the clients' clocks do not wait on it. Only the results come back."""
     context = multiprocessing.get_context("fork")
@@ -127,7 +73,7 @@ def in_child(run: Callable[..., Results], *args: Any) -> Results:
     process.start()
     latencies, bad, errors = queue.get()
     process.join()
-    return Results(latencies_ms=latencies, bad_status=bad, errors=errors)
+    return Acks(latencies_ms=latencies, bad_status=bad, errors=errors)
 
 
 def answered(calls: list[Call], prefix: str) -> set[str]:
@@ -198,7 +144,7 @@ def main() -> int:
     return report(args, results, wall, answers, deadline)
 
 
-def report(args: argparse.Namespace, results: Results, wall: float, answers: int, deadline: Deadline) -> int:
+def report(args: argparse.Namespace, results: Acks, wall: float, answers: int, deadline: Deadline) -> int:
     ok = results.latencies_ms
     sent = len(ok) + sum(results.bad_status.values())
     print(f"slash-command ack over HTTP: serve with {args.workers} worker(s) × {args.threads} threads")

@@ -20,7 +20,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter as Tally
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -296,3 +298,73 @@ class Counter:
         with self._lock:
             value, self._next = self._next, self._next + 1
             return value
+
+
+@dataclass
+class Acks:
+    """What the clients saw: ack latencies of the 200s, other statuses (0: no response), a few error texts."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    bad_status: Tally[int] = field(default_factory=Tally)
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, status: int, seconds: float, error: str | None = None) -> None:
+        with self.lock:
+            if status == 200:
+                self.latencies_ms.append(seconds * 1000)
+            else:
+                self.bad_status[status] += 1
+            if error is not None and len(self.errors) < 5:
+                self.errors.append(error)
+
+
+def post_concurrently(
+    base_url: str,
+    path: str,
+    request_for: Callable[[int], tuple[str, dict[str, str]]],
+    count: int,
+    concurrency: int,
+    deadline: Deadline,
+    burst: bool = False,
+) -> Acks:
+    """POST `request_for(i)` (body, headers) for i in range(count) to `path` from `concurrency` client threads, each
+    on its own keep-alive connection. `burst`: in waves of `concurrency` requests sent at the same moment (a
+    barrier), the next wave once every ack of this one is back; otherwise a closed loop at full load."""
+    acks, counter, stop = Acks(), Counter(), threading.Event()  # stop: the caller gave up (SIGTERM, Ctrl-C)
+    waves = threading.Barrier(concurrency) if burst else None
+
+    def next_index() -> int | None:
+        if waves is not None:
+            try:
+                waves.wait(timeout=max(deadline.remaining(), 0.1))
+            except threading.BrokenBarrierError:
+                return None
+        i = counter.next()
+        if i >= count and waves is not None:
+            waves.abort()
+        return i if i < count else None
+
+    def client_thread() -> None:
+        client = Client(base_url)
+        try:
+            while not stop.is_set() and not deadline.passed and (i := next_index()) is not None:
+                body, headers = request_for(i)
+                try:
+                    status, seconds = client.post(path, body, headers)
+                except OSError as exc:
+                    acks.record(0, 0.0, f"{type(exc).__name__}: {exc}")
+                    continue
+                acks.record(status, seconds, None if status == 200 else f"HTTP {status}")
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=client_thread, name=f"client-{n}", daemon=True) for n in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            thread.join(deadline.remaining() + 15)  # a request has its own 10 s timeout
+    finally:
+        stop.set()
+    return acks
