@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import sys
 import time
+from collections import Counter as Tally
 from collections.abc import Callable
 from typing import Any
 
@@ -73,7 +74,7 @@ def in_child(run: Callable[..., Acks], *args: Any) -> Acks:
     process.start()
     latencies, bad, errors = queue.get()
     process.join()
-    return Acks(latencies_ms=latencies, bad_status=bad, errors=errors)
+    return Acks(latencies_ms=latencies, bad_status=Tally(bad), errors=errors)
 
 
 def answered(calls: list[Call], prefix: str) -> set[str]:
