@@ -26,13 +26,13 @@ def without_mentions(text: str, bot_user_id: str | None) -> str:
 
 def mentions(text: str, user_id: str | None) -> bool:
     """Whether `text` @mentions `user_id` (`<@U123>` or `<@U123|name>`)."""
-    return bool(user_id) and _mention(user_id or "").search(text) is not None
+    return user_id is not None and _mention(user_id).search(text) is not None
 
 
 def answer_in_thread(
     context: BoltContext, client: WebClient, *, channel: str, thread_ts: str | None, text: str, **ids: Any
-) -> str | None:
-    """Answer `text` in `channel` (in the thread `thread_ts`, top level when None); the answer's ts or None.
+) -> None:
+    """Answer `text` in `channel` (in the thread `thread_ts`, top level when None).
 
     Every failure becomes a reply in the same place: the policy's refusal, a usage line, an apology with an id.
     """
@@ -40,7 +40,6 @@ def answer_in_thread(
     lang = detect_lang(text, services.settings.catalog.default_language)
     ctx = log_context(context, thread_ts=thread_ts, chars=len(text), **ids)
     caller = caller_of(context, thread_ts=thread_ts)
-    posted: list[str | None] = [None]
 
     def reply(message: str) -> None:
         post(client, channel=channel, thread_ts=thread_ts, message=error_message(message, lang), ctx=ctx)
@@ -49,5 +48,4 @@ def answer_in_thread(
         services.access.check(team_id=context.team_id, channel_id=channel, user_id=context.user_id)
         services.prefs.remember_lang(team=caller.team, user=caller.user, lang=lang)
         answer = answer_message(services, caller, text)
-        posted[0] = post(client, channel=channel, thread_ts=thread_ts, message=render(services, answer), ctx=ctx)
-    return posted[0]
+        post(client, channel=channel, thread_ts=thread_ts, message=render(services, answer), ctx=ctx)

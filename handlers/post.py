@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.qa.answer import Answer
-from bot.qa.followups import Followups, followups
+from bot.qa.followups import followups
 from bot.services import Services
 from handlers.blocks.answer import answer_blocks, answer_fallback_text, error_blocks
 
@@ -20,10 +20,9 @@ log = logging.getLogger(__name__)
 
 def render(services: Services, answer: Answer, *, share_command: str | None = None) -> dict[str, Any]:
     """`text` and `blocks` for an answer, with its follow-ups (buttons, compare-with) when it has any."""
-    extra = followups(services.engine, answer) if answer.ok else Followups()
     return {
         "text": answer_fallback_text(answer),
-        "blocks": answer_blocks(answer, extra, share_command=share_command),
+        "blocks": answer_blocks(answer, followups(services.engine, answer), share_command=share_command),
     }
 
 

@@ -24,10 +24,10 @@ def run_and_respond(context: BoltContext, respond: Respond, text: str, *, public
     def reply(message: str) -> None:
         respond_to(respond, error_message(message, lang), ctx=ctx)
 
-    sent = [False]
+    sent = False
     with boundary(reply, lang, ctx):
         services.access.check(team_id=context.team_id, channel_id=context.channel_id, user_id=context.user_id)
         answer = run_subcommand(services, caller_of(context), text)
         message = render(services, answer, share_command=None if public else text)
-        sent[0] = respond_to(respond, message, public=public, ctx=ctx)
-    return sent[0]
+        sent = respond_to(respond, message, public=public, ctx=ctx)
+    return sent
