@@ -18,7 +18,6 @@ All traffic stays on 127.0.0.1.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 from collections import Counter as Tally
@@ -29,18 +28,17 @@ from benchmarks.slack_server import (
     Acks,
     Deadline,
     ServeFailed,
-    exit_on_sigterm,
+    add_serve_options,
     percentile,
     post_concurrently,
-    prepare_redis,
     running_serve,
     signed_event,
+    start_run,
     wait_calls,
 )
 from tests.support import slack_requests as sr
 from tests.support.slack_mock import Call, SlackMock
 
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 QUESTION = "<@U0BOT> Nova Pro 가격"
 
 
@@ -82,29 +80,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=200, help="distinct mentions (default 200)")
     parser.add_argument("--deliveries", type=int, default=3, help="deliveries per mention (default 3)")
-    parser.add_argument("--concurrency", type=int, default=50, help="client threads (default 50)")
-    parser.add_argument("--workers", type=int, default=2, help="BRA_HTTP_WORKERS (default 2, as serve)")
-    parser.add_argument("--threads", type=int, default=32, help="BRA_HTTP_THREADS (default 32)")
     parser.add_argument("--seed", type=int, default=1, help="shuffle seed (default 1)")
-    parser.add_argument("--deadline", type=float, default=300.0, help="seconds for the whole run (default 300)")
+    add_serve_options(parser)
     args = parser.parse_args()
     if min(args.events, args.deliveries, args.concurrency) < 1:
         parser.error("--events, --deliveries and --concurrency must be at least 1")
-    exit_on_sigterm()
-    deadline = Deadline(args.deadline)
-    redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
-    try:
-        prepare_redis(redis_url)
-    except Exception as exc:
-        print(f"Redis not usable: {exc}", file=sys.stderr)
+    run = start_run(args)
+    if run is None:
         return 1
+    deadline, env = run
 
     events = make_events(args.events)
     deliveries: list[tuple[Event, int | None]] = [
         (event, retry or None) for event in events for retry in range(args.deliveries)
     ]
     random.Random(args.seed).shuffle(deliveries)
-    env = {"REDIS_URL": redis_url, "BRA_HTTP_WORKERS": str(args.workers), "BRA_HTTP_THREADS": str(args.threads)}
     sentinel = Event("EvSTORMSENTINEL", sr.app_mention(QUESTION, ts=sr.next_ts()))
     try:
         with SlackMock() as mock, running_serve({**env, "SLACK_API_URL": mock.base_url}) as base_url:

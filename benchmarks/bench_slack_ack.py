@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import sys
 import time
 from collections import Counter as Tally
@@ -31,17 +30,16 @@ from benchmarks.slack_server import (
     Acks,
     Deadline,
     ServeFailed,
-    exit_on_sigterm,
+    add_serve_options,
     percentile,
     post_concurrently,
-    prepare_redis,
     running_serve,
     signed_command,
+    start_run,
     wait_calls,
 )
 from tests.support.slack_mock import Call, SlackMock
 
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 COMMAND = "price nova-pro"
 WARM_UP = 20
 GOAL_P99_MS = 100.0
@@ -96,33 +94,21 @@ def wait_answers(mock: SlackMock, prefix: str, count: int, deadline: Deadline) -
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=1000, help="measured commands (default 1000)")
-    parser.add_argument("--concurrency", type=int, default=50, help="client threads (default 50)")
-    parser.add_argument("--workers", type=int, default=2, help="BRA_HTTP_WORKERS (default 2, as serve)")
-    parser.add_argument("--threads", type=int, default=32, help="BRA_HTTP_THREADS (default 32)")
     parser.add_argument(
         "--pace",
         choices=("burst", "closed"),
         default="burst",
         help="burst: waves of --concurrency simultaneous requests (default); closed: each client sends again at once",
     )
-    parser.add_argument("--deadline", type=float, default=300.0, help="seconds for the whole run (default 300)")
+    add_serve_options(parser)
     args = parser.parse_args()
     if args.requests < 1 or args.concurrency < 1:
         parser.error("--requests and --concurrency must be at least 1")
-    exit_on_sigterm()
-    deadline = Deadline(args.deadline)
-    redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
-    try:
-        prepare_redis(redis_url)
-    except Exception as exc:
-        print(f"Redis not usable: {exc}", file=sys.stderr)
+    run = start_run(args)
+    if run is None:
         return 1
+    deadline, env = run
 
-    env = {
-        "REDIS_URL": redis_url,
-        "BRA_HTTP_WORKERS": str(args.workers),
-        "BRA_HTTP_THREADS": str(args.threads),
-    }
     try:
         with SlackMock() as mock, running_serve({**env, "SLACK_API_URL": mock.base_url}) as base_url:
             warm = send_commands(base_url, mock, "warm", WARM_UP, min(args.concurrency, WARM_UP), deadline)

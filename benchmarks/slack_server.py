@@ -10,6 +10,7 @@ Not a benchmark itself. The benchmarks using it run as modules from the reposito
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import http.client
 import os
@@ -42,6 +43,9 @@ REQUEST_TIMEOUT_S = 10.0
 _IDLE_RECONNECT_S = 2.0  # gunicorn closes idle keep-alive connections after 5 s; reconnect well before that
 
 
+DEFAULT_BENCH_REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
 class ServeFailed(RuntimeError):
     """serve exited or never answered /healthz; the message carries its captured output."""
 
@@ -69,6 +73,32 @@ def prepare_redis(url: str) -> None:
         client.flushdb()
     finally:
         client.close()
+
+
+def add_serve_options(parser: argparse.ArgumentParser) -> None:
+    """The options both Slack benchmarks take: client threads, serve's workers and threads, the time budget."""
+    parser.add_argument("--concurrency", type=int, default=50, help="client threads (default 50)")
+    parser.add_argument("--workers", type=int, default=2, help="BRA_HTTP_WORKERS (default 2, as serve)")
+    parser.add_argument("--threads", type=int, default=32, help="BRA_HTTP_THREADS (default 32)")
+    parser.add_argument("--deadline", type=float, default=300.0, help="seconds for the whole run (default 300)")
+
+
+def start_run(args: argparse.Namespace) -> tuple[Deadline, dict[str, str]] | None:
+    """Arm SIGTERM, start the time budget and empty the benchmark's Redis DB (BENCH_REDIS_URL, default DB 14).
+    The deadline and serve's environment, or None (after saying why) when Redis is not usable."""
+    exit_on_sigterm()
+    deadline = Deadline(args.deadline)
+    redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_BENCH_REDIS_URL
+    try:
+        prepare_redis(redis_url)
+    except Exception as exc:
+        print(f"Redis not usable: {exc}", file=sys.stderr)
+        return None
+    return deadline, {
+        "REDIS_URL": redis_url,
+        "BRA_HTTP_WORKERS": str(args.workers),
+        "BRA_HTTP_THREADS": str(args.threads),
+    }
 
 
 def redact(url: str) -> str:
