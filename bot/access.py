@@ -74,6 +74,14 @@ class AccessPolicy(_Strict):
                 en="Bedrock Assistant is not enabled in this channel. Ask an admin to allow it.",
             )
 
+    def allows(self, *, team_id: str | None, channel_id: str | None, user_id: str | None) -> bool:
+        """`check` as a yes/no, for decisions that need no message (e.g. whether to follow a thread)."""
+        try:
+            self.check(team_id=team_id, channel_id=channel_id, user_id=user_id)
+        except AccessDenied:
+            return False
+        return True
+
     def require_admin(self, user_id: str | None) -> None:
         if not self.is_admin(user_id):
             raise AccessDenied(

@@ -17,6 +17,8 @@ def handle_app_mention(event: dict[str, Any], context: BoltContext, client: WebC
     channel = event["channel"]
     thread_ts = event.get("thread_ts") or event["ts"]
     text = without_mentions(event.get("text", ""), context.bot_user_id)
-    services.threads.join(team=context.team_id or "-", channel=channel, thread_ts=thread_ts)  # before answering: a
-    # quick follow-up must find the thread
+    # Join before answering, so a quick follow-up finds the thread; never where the policy refuses (each
+    # follow-up there would get the refusal again).
+    if services.access.allows(team_id=context.team_id, channel_id=channel, user_id=context.user_id):
+        services.threads.join(team=context.team_id or "-", channel=channel, thread_ts=thread_ts)
     answer_in_thread(context, client, channel=channel, thread_ts=thread_ts, text=text, kind="app_mention")

@@ -101,3 +101,5 @@ def test_mention_in_a_denied_channel_gets_the_refusal_in_the_thread(make_harness
     harness.event(sr.app_mention("<@U0BOT> Nova Pro 가격", channel="COTHER", ts="1690000000.000900"))
     [post] = [c.params for c in harness.drain() if c.method == "chat.postMessage"]
     assert post["thread_ts"] == "1690000000.000900" and "이 채널에서는" in post["text"]
+    harness.event(sr.message("그럼 Claude는?", channel="COTHER", thread_ts="1690000000.000900"))
+    assert len([c for c in harness.drain() if c.method == "chat.postMessage"]) == 1  # no refusal for each reply
