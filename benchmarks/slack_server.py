@@ -83,17 +83,26 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deadline", type=float, default=300.0, help="seconds for the whole run (default 300)")
 
 
-def start_run(args: argparse.Namespace) -> tuple[Deadline, dict[str, str]] | None:
+def start_local_run(deadline_s: float) -> tuple[Deadline, str] | None:
     """Arm SIGTERM, start the time budget and empty the benchmark's Redis DB (BENCH_REDIS_URL, default DB 14).
-    The deadline and serve's environment, or None (after saying why) when Redis is not usable."""
+    The deadline and the Redis URL, or None (after saying why) when Redis is not usable."""
     exit_on_sigterm()
-    deadline = Deadline(args.deadline)
+    deadline = Deadline(deadline_s)
     redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_BENCH_REDIS_URL
     try:
         prepare_redis(redis_url)
     except Exception as exc:
         print(f"Redis not usable: {exc}", file=sys.stderr)
         return None
+    return deadline, redis_url
+
+
+def start_run(args: argparse.Namespace) -> tuple[Deadline, dict[str, str]] | None:
+    """`start_local_run`, then serve's environment for that Redis and the worker options."""
+    started = start_local_run(args.deadline)
+    if started is None:
+        return None
+    deadline, redis_url = started
     return deadline, {
         "REDIS_URL": redis_url,
         "BRA_HTTP_WORKERS": str(args.workers),
@@ -111,7 +120,8 @@ def redact(url: str) -> str:
 
 def serve_env(overrides: Mapping[str, str | None]) -> dict[str, str]:
     """The environment of serve: this process's, without SLACK_APP_TOKEN (HTTP mode), with the test bot token,
-    signing secret, one worker and LOG_LEVEL=WARNING, then `overrides` (a None value removes the variable)."""
+    signing secret, one worker, LOG_LEVEL=WARNING and a Bedrock endpoint nothing listens on (catalog answers need
+    no model; chat scenarios override it with a local endpoint), then `overrides` (None removes a variable)."""
     env = {k: v for k, v in os.environ.items() if k != "SLACK_APP_TOKEN"}
     env |= {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -119,6 +129,7 @@ def serve_env(overrides: Mapping[str, str | None]) -> dict[str, str]:
         "BRA_HTTP_WORKERS": "1",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        "BEDROCK_ENDPOINT_URL": "http://127.0.0.1:9/",
     }
     for key, value in overrides.items():
         if value is None:

@@ -26,6 +26,16 @@ class BotRules(_Strict):
     allow: list[str] = Field(default_factory=list, description="bot ids answered even when answer is false")
 
 
+class ModelRules(_Strict):
+    allow: list[str] = Field(
+        default_factory=list, description="catalog keys people may chat with; empty = every chat model"
+    )
+    deny: list[str] = Field(default_factory=list, description="catalog keys nobody may chat with (wins over allow)")
+    restricted: dict[str, list[str]] = Field(
+        default_factory=dict, description="catalog key -> the only user ids (plus admins) who may use that model"
+    )
+
+
 class AccessPolicy(_Strict):
     """Who may use the bot where. Empty lists mean no restriction; the default allows everything, no admins."""
 
@@ -34,6 +44,7 @@ class AccessPolicy(_Strict):
     direct_messages: bool = Field(True, description="answer in DMs and the assistant side panel")
     admins: list[str] = Field(default_factory=list, description="user ids allowed admin-only subcommands")
     bots: BotRules = BotRules()
+    models: ModelRules = ModelRules()
 
     @classmethod
     def load(cls, path: Path) -> AccessPolicy:
@@ -88,6 +99,14 @@ class AccessPolicy(_Strict):
                 ko="관리자 전용 명령입니다. 필요하면 봇 관리자에게 요청해 주세요.",
                 en="This subcommand is for bot admins only. Ask a bot admin if you need it.",
             )
+
+    def allows_model(self, user_id: str | None, model_key: str) -> bool:
+        """Whether `user_id` may chat with the catalog model `model_key`."""
+        rules = self.models
+        if model_key in rules.deny or (rules.allow and model_key not in rules.allow):
+            return False
+        only = rules.restricted.get(model_key)
+        return only is None or self.is_admin(user_id) or (user_id is not None and user_id in only)
 
     def answers_bot(self, bot_id: str | None) -> bool:
         """Whether a message from another bot (`bot_id`) should be answered."""

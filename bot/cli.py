@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.errors import BotError
 
@@ -24,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     show = cat_sub.add_parser("models", help="list model keys, names and ids")
     show.add_argument("--provider", default=None)
     sub.add_parser("serve", help="run the Slack app: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on PORT")
+    local = sub.add_parser("bedrock-local", help="run the local Bedrock-compatible endpoint on 127.0.0.1")
+    local.add_argument("--port", type=int, default=8777, help="port to listen on (0: any free port)")
+    local.add_argument("--config", type=Path, default=None, help="YAML file (default: config/bedrock-local.yaml)")
     return p
 
 
@@ -35,9 +39,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_console()
         if args.mode == "ask":
-            from bot.console import build_engine, reply
+            from bot.console import Console
 
-            text, status = reply(build_engine(), " ".join(args.question))
+            console = Console()
+            try:
+                text, status = console.reply(" ".join(args.question))
+            finally:
+                console.close()
             print(text, end="", file=sys.stdout if status == 0 else sys.stderr)
             return status
         if args.mode == "catalog":
@@ -47,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.settings import Settings
 
             return serve(Settings.load())
+        if args.mode == "bedrock-local":
+            from bot.bedrock_local.run import run
+
+            return run(args.port, args.config)
     except BotError as exc:
         print(exc.message("en"), file=sys.stderr)
         return exc.exit_code

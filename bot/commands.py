@@ -1,12 +1,23 @@
 """Every `/bedrock` subcommand and every message to the bot, one entry point per kind for all front ends.
 
-Catalog subcommands (help, models, price, cost, compare, recommend) run in `bot.qa.commands`; the settings and
-admin ones live here: `model` (default model per user or channel), `status` (admins). `try`, `reset` and `usage`
-check their arguments now and say plainly that chatting with models and usage reports are not enabled yet.
+Each returns what to do, not how to show it: an `Answer` (catalog and settings replies), a `ChatAsk` (a message
+for a model: `try`, a thread bound to a model, a named model, or a free-form question for the catalog assistant)
+or a `CompareAsk` (`compare <m1,m2> <prompt>`). Front ends run the asks through `services.chat` / `.comparer`
+and render the results.
+
+Routing of a message, most specific first: a command → `reset` in a thread → `<model>: prompt` → a thread bound
+to a model → a question the catalog answers → the catalog assistant (a model with the catalog as tools).
+`usage` checks its arguments and says plainly that usage reports are not enabled yet (issue 6).
 """
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
+from bot.caller import Caller
+from bot.chat.asks import ChatAsk, CompareAsk, parse_live
+from bot.chat.resolve import chat_model, is_chat_model
 from bot.errors import InputError, UsageError
 from bot.qa.answer import Answer
 from bot.qa.answers.common import L
@@ -20,22 +31,32 @@ from bot.qa.commands import (
     split_command,
     unknown_subcommand,
 )
-from bot.services import Caller, Services
+from bot.qa.text import detect_lang
 from bot.store.client import answers
 from bot.subcommands import OTHER_SUBCOMMANDS, OTHER_USAGE, other_subcommand
 
-MAX_MESSAGE = 4000  # characters; a catalog question is a sentence, a pasted document is not a question
+if TYPE_CHECKING:
+    from bot.services import Services
+
+MAX_MESSAGE = 12_000  # characters: a pasted page to summarise fits; Slack's own limit is 40,000
+Reply = Answer | ChatAsk | CompareAsk
+_RESET_WORDS = {"reset", "초기화", "리셋", "/reset"}
+_NAMED = re.compile(r"^\s*([\w.\-]+(?:\s[\w.\-]+){0,3})\s*[:：]\s*(\S.*)$", re.DOTALL)
 
 ALL_SUBCOMMANDS = (*SUBCOMMANDS, *OTHER_SUBCOMMANDS)
 _SCOPES = {"me": "me", "나": "me", "channel": "channel", "채널": "channel"}
 
 
-def run_subcommand(services: Services, caller: Caller, text: str) -> Answer:
+def run_subcommand(services: Services, caller: Caller, text: str) -> Reply:
     """Run `/bedrock <subcommand> args` for `caller`; wrong arguments raise `UsageError` with the usage line."""
     sub, args, lang = split_command(text, services.engine.parser.default_lang)
     if not sub:
         return help_answer(services.engine.ctx, lang)
     if (name := catalog_subcommand(sub)) is not None:
+        if name == "compare":
+            live = parse_live(services.engine, args, lang, services.settings.chat.compare_max_models)
+            if live is not None:
+                return live
         return run_catalog(services.engine, name, args, lang)
     match other_subcommand(sub):
         case "model":
@@ -47,24 +68,66 @@ def run_subcommand(services: Services, caller: Caller, text: str) -> Answer:
                 OTHER_USAGE["try"], ko="모델과 프롬프트가 필요합니다.", en="A model and a prompt are needed."
             )
         case "try":
-            resolve_model(services.engine, args.split()[0])
-            return _not_yet("try", lang)
-        case "reset" | "usage" as name:
+            name, prompt = args.split(maxsplit=1)
+            key = chat_model(services.engine, name)
+            return ChatAsk(text=prompt.strip(), lang=lang, feature="try", named=key, bind=True)
+        case "reset":
+            return reset(services, caller, lang)
+        case "usage" as name:
             return _not_yet(name, lang)
     raise unknown_subcommand(sub, ALL_SUBCOMMANDS)
 
 
-def answer_message(services: Services, caller: Caller, text: str) -> Answer:
-    """A message to the bot (mention, DM, assistant panel): a command, or a question for the catalog."""
+def answer_message(services: Services, caller: Caller, text: str) -> Reply:
+    """A message to the bot (mention, DM, assistant panel), routed as the module docstring says."""
     text = text.strip()
     if not text:
         return help_answer(services.engine.ctx, services.settings.catalog.default_language)
     if len(text) > MAX_MESSAGE:
         raise InputError(
-            ko=f"메시지가 너무 깁니다 ({len(text):,}자). {MAX_MESSAGE:,}자 이내의 질문으로 보내 주세요.",
-            en=f"That message is too long ({len(text):,} characters). Send a question under {MAX_MESSAGE:,}.",
+            ko=f"메시지가 너무 깁니다 ({len(text):,}자). {MAX_MESSAGE:,}자 이내로 나눠서 보내 주세요.",
+            en=f"That message is too long ({len(text):,} characters). Send it in parts under {MAX_MESSAGE:,}.",
         )
-    return run_subcommand(services, caller, text) if is_command(text) else services.engine.ask(text)
+    if is_command(text):
+        return run_subcommand(services, caller, text)
+    lang = detect_lang(text, services.settings.catalog.default_language)
+    if text.lower() in _RESET_WORDS:
+        return reset(services, caller, lang)
+    if (named := _named_model(services, text)) is not None:
+        key, prompt = named
+        return ChatAsk(text=prompt, lang=lang, feature="chat", named=key, bind=True)
+    if services.chat.bound_model(caller) is not None:
+        return ChatAsk(text=text, lang=lang, feature="chat")
+    answer = services.engine.ask(text)
+    if answer.intent != "not_understood":
+        return answer
+    return ChatAsk(text=text, lang=lang, feature="assistant", tools=True)
+
+
+def _named_model(services: Services, text: str) -> tuple[str, str] | None:
+    """`nova-pro: 요약해줘` → (catalog key, prompt) when the part before the colon names a chat model exactly."""
+    match = _NAMED.match(text)
+    if match is None:
+        return None
+    target = services.engine.ctx.names.exact(match.group(1))
+    if target is None or target.kind != "model" or not is_chat_model(services.engine.catalog.models[target.key]):
+        return None
+    return target.key, match.group(2).strip()
+
+
+def reset(services: Services, caller: Caller, lang: str) -> Answer:
+    """Forget a conversation: this thread, or (a slash command has no thread) the caller's latest chat here."""
+    cleared = services.chat.reset(caller)
+    title = L(lang, "대화 초기화", "Conversation reset")
+    if cleared is None:
+        line = L(lang, "초기화할 대화가 없습니다.", "There is no conversation to reset here.")
+    else:
+        line = L(
+            lang,
+            "이 대화의 기억(요약과 모델 선택 포함)을 지웠습니다. 다음 메시지부터 새로 시작합니다.",
+            "I forgot this conversation (its summary and model choice too). The next message starts afresh.",
+        )
+    return Answer(intent="reset", lang=lang, title=title, lines=(line,))
 
 
 def _model(services: Services, caller: Caller, args: str, lang: str) -> Answer:

@@ -1,19 +1,34 @@
-"""The console front end: the same use cases as Slack, rendered as text, one question per line."""
+"""The console front end: the same use cases as Slack, rendered as text, one message per line.
+
+Catalog questions and commands answer at once from the catalog, without loading boto3 or connecting anything.
+The first line that needs a model (a free-form question, `/bedrock try`, `compare <m1,m2> <prompt>`, a reply in a
+try conversation) sets up chatting: Bedrock as configured (`BEDROCK_ENDPOINT_URL`, or AWS when credentials
+exist), otherwise the local Bedrock endpoint started in this process; Redis for memory when it answers,
+otherwise memory in this process. Each is announced once. The console is one conversation (`/bedrock reset`).
+"""
 
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+import time
+from typing import TYPE_CHECKING, Any, TextIO
 
+from bot.caller import Caller
+from bot.chat.asks import parse_live
 from bot.errors import BotError
-from bot.qa.commands import is_command, run_command, split_command
+from bot.qa.commands import catalog_subcommand, is_command, run_command, split_command
 from bot.qa.engine import Engine
 from bot.qa.text import detect_lang
-from bot.render_text import render
+from bot.render_text import render, render_chat, render_comparison
 from bot.settings import Settings
 from bot.subcommands import other_subcommand
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 QUIT = {"quit", "exit", ":q", "/quit", "/exit", "종료", "나가기"}
+SLACK_ONLY = ("model", "status", "usage")
+MAX_COMPARE = 6  # the most any deployment allows (BRA_COMPARE_MAX_MODELS); the chat path checks its own limit
 
 
 def build_engine(settings: Settings | None = None) -> Engine:
@@ -27,53 +42,147 @@ def build_engine(settings: Settings | None = None) -> Engine:
     )
 
 
-def reply(engine: Engine, line: str) -> tuple[str, int]:
-    """One line in, the rendered reply and an exit status out (0, or the user error's own code: 2 for usage)."""
-    lang = detect_lang(line, engine.parser.default_lang)
-    sub, _, _ = split_command(line, engine.parser.default_lang) if is_command(line) else ("", "", lang)
-    if other_subcommand(sub):
-        text = (
+class Console:
+    """One console session. `out` receives streamed text and notices; `reply` returns the rest."""
+
+    def __init__(self, settings: Settings | None = None, out: TextIO | None = None) -> None:
+        self.settings = settings or Settings.load()
+        self.engine = build_engine(self.settings)
+        self.out = out or sys.stdout
+        self.caller = Caller(team="console", user="local", channel="console", thread_ts=f"{time.time():.6f}")
+        self._services: Services | None = None
+        self._local: Any = None  # the in-process local Bedrock endpoint, when started
+
+    def close(self) -> None:
+        if self._local is not None:
+            self._local.stop()
+
+    def services(self) -> Services:
+        """Chat services, built on first use (see the module docstring)."""
+        if self._services is None:
+            from bot.chat.bedrock import has_credentials
+            from bot.services import build_services
+            from bot.store.client import answers, connect
+
+            endpoint = self.settings.aws.bedrock_endpoint_url
+            if endpoint is None and not has_credentials():
+                from bot.bedrock_local import LocalBedrock
+
+                self._local = LocalBedrock().start()
+                endpoint = self._local.url
+                self._note(
+                    f"(no AWS credentials or BEDROCK_ENDPOINT_URL: using the local Bedrock endpoint at {endpoint}; "
+                    "its replies are labelled [local …])"
+                )
+            client = connect(self.settings.redis)
+            offline = not answers(client)
+            if offline:
+                self._note("(Redis is not answering: this conversation is remembered in this process only)")
+            aws = self.settings.aws.model_copy(update={"bedrock_endpoint_url": endpoint})
+            settings = self.settings.model_copy(update={"aws": aws})
+            self._services = build_services(settings, client, offline=offline)
+        return self._services
+
+    def _note(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def _stream(self, piece: str) -> None:
+        self.out.write(piece)
+        self.out.flush()
+
+    def reply(self, line: str) -> tuple[str, int]:
+        """One line in; the rest of the reply (after anything streamed) and an exit status (0, or the user
+        error's own code: 2 for usage)."""
+        lang = detect_lang(line, self.engine.parser.default_lang)
+        try:
+            fast = self._catalog_only(line, lang)
+            if fast is not None:
+                return fast, 0
+            return self._with_services(line), 0
+        except BotError as exc:
+            return exc.message(lang) + "\n", exc.exit_code
+        except _SlackOnly as exc:
+            return str(exc), 2
+
+    def _catalog_only(self, line: str, lang: str) -> str | None:
+        """The reply when the catalog alone answers and no conversation is going on; None otherwise."""
+        if is_command(line):
+            sub, args, _ = split_command(line, self.engine.parser.default_lang)
+            if other_subcommand(sub) in SLACK_ONLY:
+                raise _SlackOnly(_slack_only(sub, lang))
+            name = catalog_subcommand(sub)
+            if name is None or (name == "compare" and parse_live(self.engine, args, lang, MAX_COMPARE) is not None):
+                return None
+            return render(run_command(self.engine, line))
+        if self._services is not None:
+            return None
+        answer = self.engine.ask(line)
+        return render(answer) if answer.intent != "not_understood" else None
+
+    def _with_services(self, line: str) -> str:
+        from bot.chat.asks import ChatAsk, CompareAsk
+        from bot.commands import answer_message
+
+        services = self.services()
+        match answer_message(services, self.caller, line):
+            case ChatAsk() as ask:
+                if ask.bind and ask.feature == "try":
+                    services.chat.reset(self.caller)  # try starts a new conversation, as a new Slack thread does
+                result = services.chat.turn(self.caller, ask, self._stream)
+                return render_chat(result)
+            case CompareAsk() as ask:
+                estimate = services.comparer.estimate(self.caller, ask)
+                head = "\n".join(estimate.lines) + "\n\n"
+                return head + render_comparison(services.comparer.run(self.caller, ask))
+            case answer:
+                return render(answer)
+
+
+class _SlackOnly(Exception):
+    pass
+
+
+def _slack_only(sub: str, lang: str) -> str:
+    if lang == "ko":
+        return (
             f"`/bedrock {sub}`은(는) Slack에서 사용할 수 있습니다. "
-            "콘솔은 카탈로그 질문과 명령(가격, 비용, 비교, 추천, 모델)에 답합니다.\n"
-            if lang == "ko"
-            else f"`/bedrock {sub}` works in Slack. The console answers catalog questions and commands "
-            "(price, cost, compare, recommend, models).\n"
+            "콘솔은 카탈로그 질문과 명령, 모델과의 대화(try, compare)에 답합니다.\n"
         )
-        return text, 2
-    try:
-        answer = run_command(engine, line) if is_command(line) else engine.ask(line)
-    except BotError as exc:
-        return exc.message(lang) + "\n", exc.exit_code
-    return render(answer), 0
-
-
-def answer_text(engine: Engine, line: str) -> str:
-    return reply(engine, line)[0]
+    return (
+        f"`/bedrock {sub}` works in Slack. The console answers catalog questions and commands, and chats with "
+        "models (try, compare).\n"
+    )
 
 
 def run_console(stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     src, out = stdin or sys.stdin, stdout or sys.stdout
-    engine = build_engine()
+    console = Console(out=out)
     interactive = src.isatty()
     if interactive:
         out.write(
-            "Bedrock Assistant — console (offline: catalog answers; prices as of "
-            f"{engine.catalog.prices_as_of().isoformat()}). '/bedrock help' for help, 'exit' to quit.\n"
+            "Bedrock Assistant — console (catalog answers offline; prices as of "
+            f"{console.engine.catalog.prices_as_of().isoformat()}; free-form questions, `/bedrock try <model> "
+            "<prompt>` and `/bedrock compare <m1,m2> <prompt>` chat with models). "
+            "'/bedrock help' for help, 'exit' to quit.\n"
         )
-    while True:
-        if interactive:
-            out.write("> ")
+    try:
+        while True:
+            if interactive:
+                out.write("> ")
+                out.flush()
+            line = src.readline()
+            if not line:
+                break
+            line = line.strip()
+            if not line:
+                continue
+            if line.lower() in QUIT:
+                break
+            out.write(console.reply(line)[0])
+            if not interactive:
+                out.write("\n")
             out.flush()
-        line = src.readline()
-        if not line:
-            break
-        line = line.strip()
-        if not line:
-            continue
-        if line.lower() in QUIT:
-            break
-        out.write(answer_text(engine, line))
-        if not interactive:
-            out.write("\n")
-        out.flush()
+    finally:
+        console.close()
     return 0

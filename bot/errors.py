@@ -111,6 +111,23 @@ class StoreUnavailable(BotError):
         )
 
 
+class ModelUnavailable(BotError):
+    """No model answered: every retry and fallback was throttled, failed or timed out."""
+
+    def __init__(self, tried: Sequence[str], reason: str) -> None:
+        names = ", ".join(tried)
+        why = {
+            "throttled": ("요청이 많아 Bedrock이 제한(스로틀링)했습니다", "Bedrock throttled the requests"),
+            "timeout": ("응답 시간이 초과되었습니다", "the calls timed out"),
+            "unavailable": ("Bedrock이 일시적으로 응답하지 않습니다", "Bedrock is temporarily unavailable"),
+            "denied": ("이 계정에서 모델 사용 권한이 없습니다", "this account has no access to the model"),
+        }.get(reason, ("모델 호출에 실패했습니다", "the model call failed"))
+        super().__init__(
+            ko=f"모델이 답하지 못했습니다: {why[0]} (시도한 모델: {names}). 잠시 후 다시 시도해 주세요.",
+            en=f"No model could answer: {why[1]} (tried: {names}). Please try again in a minute.",
+        )
+
+
 class StartupError(BotError):
     """A service serve needs is not reachable at start-up (Redis, Slack). Exit code 69: EX_UNAVAILABLE."""
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import prompts
+from bot.caller import Caller
 from bot.errors import StoreUnavailable
 from bot.qa.commands import USAGE
-from bot.services import Caller, Services
+from bot.services import Services
 from bot.subcommands import OTHER_USAGE
 
 

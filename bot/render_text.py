@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.chat.present import footer, interrupted_mark
+from bot.chat.types import ChatResult, Comparison
 from bot.qa.answer import Answer, Table
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -47,3 +49,28 @@ def render(answer: Answer) -> str:
         refs = "; ".join(f"{s.title} ({'기준일' if ko else 'as of'} {s.as_of.isoformat()})" for s in answer.sources)
         out.extend(["", f"{label}: {refs}"])
     return "\n".join(out).rstrip() + "\n"
+
+
+def render_chat(result: ChatResult) -> str:
+    """What follows a streamed answer: end of line, the interruption mark, notices and the footer."""
+    lines = [""]
+    if result.interrupted:
+        lines.append(interrupted_mark(result.lang))
+    lines.extend(f"ℹ️ {n}" for n in result.notices)
+    lines.append(f"— {footer(result)}")
+    return "\n".join(lines) + "\n"
+
+
+def render_comparison(comparison: Comparison) -> str:
+    """Each model's answer (or error) with its figures, then the one-line summary."""
+    out: list[str] = []
+    for r in comparison.results:
+        out.append(f"## {r.model_name}")
+        out.append(r.text.strip() if r.ok else f"⚠️ {r.error}")
+        if r.interrupted:
+            out.append(interrupted_mark(r.lang))
+        if r.ok:
+            out.append(f"— {footer(r)}")
+        out.append("")
+    out.append(comparison.summary)
+    return "\n".join(out) + "\n"

@@ -17,7 +17,8 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError as SlackBoltError
 
-from bot.errors import StartupError
+from bot.chat.bedrock import has_credentials
+from bot.errors import ConfigError, StartupError
 from bot.logs import configure
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 def prepare(settings: Settings) -> tuple[Services, App]:
     """Everything serve needs, checked: Slack settings, Redis, catalog, access policy, the bot token."""
     settings.require_slack()
+    require_bedrock(settings)
     client = connect(settings.redis)
     require(client, settings.redis)
     services = build_services(settings, client)
@@ -42,6 +44,19 @@ def prepare(settings: Settings) -> tuple[Services, App]:
             "Check SLACK_BOT_TOKEN (OAuth & Permissions → Bot User OAuth Token) and SLACK_API_URL."
         ) from None
     return services, app
+
+
+def require_bedrock(settings: Settings) -> None:
+    """Chat needs Bedrock: AWS credentials (boto3's chain) or an endpoint (e.g. the local one). Never silently
+    without (DESIGN §3)."""
+    if settings.aws.bedrock_endpoint_url is None and not has_credentials():
+        raise ConfigError(
+            [
+                "BEDROCK_ENDPOINT_URL is not set and boto3 finds no AWS credentials: give the bot credentials "
+                "(role, profile or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) with bedrock:InvokeModel*, or point "
+                "BEDROCK_ENDPOINT_URL at a Bedrock-compatible endpoint (`bedrock-assistant bedrock-local`)"
+            ]
+        )
 
 
 def serve(settings: Settings) -> int:

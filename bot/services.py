@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import redis
 
 from bot.access import AccessPolicy
+from bot.chat.bedrock import bedrock_client
+from bot.chat.chat import Chat
+from bot.chat.compare import Comparer
+from bot.chat.model import BedrockChatModel, ChatModel
 from bot.console import build_engine
 from bot.qa.engine import Engine
 from bot.settings import Settings
 from bot.store.client import connect
 from bot.store.events import EventDedup
+from bot.store.memory import LocalMemory, Memory, MemoryStore
+from bot.store.pending import Pending
 from bot.store.prefs import Prefs
 from bot.store.threads import Threads
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is asking and where (Slack ids; the console uses fixed local ones)."""
-
-    team: str
-    user: str
-    channel: str | None = None
-    thread_ts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +36,10 @@ class Services:
     prefs: Prefs
     threads: Threads
     access: AccessPolicy
+    memory: MemoryStore
+    pending: Pending
+    chat: Chat
+    comparer: Comparer
 
     def __copy__(self) -> Services:
         return self
@@ -47,15 +48,45 @@ class Services:
         return self
 
 
-def build_services(settings: Settings, client: redis.Redis | None = None) -> Services:
-    """Load the catalog and the access policy, connect Redis (lazily); raise on bad data."""
+def build_services(
+    settings: Settings, client: redis.Redis | None = None, model: ChatModel | None = None, *, offline: bool = False
+) -> Services:
+    """Load the catalog and the access policy, connect Redis and Bedrock (both lazily); raise on bad data.
+
+    `model` replaces the Bedrock model seam (benchmarks measuring the bot's own overhead); by default calls go
+    through boto3 to `BEDROCK_ENDPOINT_URL` or AWS. `offline` (the console without Redis): memory in process, no
+    per-user defaults.
+    """
     r = client if client is not None else connect(settings.redis)
+    engine = build_engine(settings)
+    access = AccessPolicy.load(settings.assistant.access_file)
+    prefs = Prefs(r)
+    memory: MemoryStore = LocalMemory() if offline else Memory(r, settings.chat.memory_ttl_days * 24 * 60 * 60)
+    threads = settings.server.listener_threads
+    if model is None:
+        model = BedrockChatModel(bedrock_client(settings.aws, settings.chat, pool=threads), settings.aws.region)
+    chat = Chat(
+        engine=engine,
+        access=access,
+        prefs=None if offline else prefs,
+        memory=memory,
+        model=model,
+        settings=settings.chat,
+        region=settings.aws.region,
+        default_model=settings.assistant.default_model,
+        prompt_lang=settings.catalog.default_language,
+    )
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="compare")
     return Services(
         settings=settings,
-        engine=build_engine(settings),
+        engine=engine,
         redis=r,
         dedup=EventDedup(r),
-        prefs=Prefs(r),
+        prefs=prefs,
         threads=Threads(r),
-        access=AccessPolicy.load(settings.assistant.access_file),
+        access=access,
+        memory=memory,
+        pending=Pending(r),
+        chat=chat,
+        comparer=Comparer(chat, pool),
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -239,6 +240,42 @@ class AssistantSettings(_Group):
         return value.resolve()
 
 
+class ChatSettings(_Group):
+    """Chatting with models: memory, answer size, timeouts, retries, fallbacks, compare, streaming."""
+
+    model_config = SettingsConfigDict(env_prefix="BRA_")
+
+    memory_ttl_days: int = Field(30, ge=1, le=365, description="days a thread's conversation memory is kept")
+    history_tokens: int = Field(
+        8000, ge=256, le=1_000_000, description="most history tokens sent per call (also capped by the context window)"
+    )
+    max_answer_tokens: int = Field(2048, ge=64, le=64_000, description="answer budget (maxTokens) per model call")
+    model_timeout_s: float = Field(60.0, gt=0, le=900, description="seconds to wait for the model's next bytes")
+    connect_timeout_s: float = Field(5.0, gt=0, le=60, description="seconds to connect to Bedrock")
+    model_retries: int = Field(2, ge=0, le=10, description="retries on throttling/5xx before the fallback chain")
+    retry_base_s: float = Field(0.25, ge=0, le=30, description="first retry's backoff (doubles, with jitter)")
+    retry_max_s: float = Field(4.0, ge=0, le=120, description="longest backoff between retries")
+    fallback_models: str = Field(
+        "nova-lite,claude-3-haiku", description="comma-separated catalog keys tried in order when a model fails"
+    )
+    summary_model: str = Field(
+        "nova-micro", description="cheap model that summarises trimmed history ('none': extractive summary only)"
+    )
+    compare_confirm_usd: Decimal = Field(
+        Decimal("0.05"), ge=0, description="ask before a compare whose estimated cost is above this (USD)"
+    )
+    compare_max_models: int = Field(4, ge=2, le=6, description="most models in one /bedrock compare")
+    stream_mode: Literal["auto", "native", "update"] = Field(
+        "auto", description="Slack streaming: auto (native stream API, else chat.update), native or update"
+    )
+    stream_interval_s: float = Field(1.0, ge=0.2, le=10, description="seconds between chat.update edits")
+    tool_rounds: int = Field(4, ge=1, le=10, description="most tool-use rounds of the catalog assistant per answer")
+
+    @property
+    def fallbacks(self) -> tuple[str, ...]:
+        return tuple(k.strip() for k in self.fallback_models.split(",") if k.strip())
+
+
 class LogSettings(_Group):
     """Logging. Secrets and unmasked text are never logged whatever the level."""
 
@@ -268,6 +305,7 @@ class Settings(BaseModel):
     server: ServerSettings = Field(default_factory=ServerSettings, description="HTTP listener")
     catalog: CatalogSettings = Field(default_factory=CatalogSettings, description="catalog data and defaults")
     assistant: AssistantSettings = Field(default_factory=AssistantSettings, description="assistant defaults")
+    chat: ChatSettings = Field(default_factory=ChatSettings, description="chatting with models")
     log: LogSettings = Field(default_factory=LogSettings, description="logging")
 
     @classmethod

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import BoltContext
+from slack_sdk import WebClient
 
-from bot.services import Caller, Services
+from bot.caller import Caller
+from bot.services import Services
 
 
 def services_of(context: BoltContext) -> Services:
@@ -28,3 +30,10 @@ def caller_of(context: BoltContext, *, thread_ts: str | None = None) -> Caller:
 def log_context(context: BoltContext, **more: Any) -> dict[str, Any]:
     """Ids for a log line (never text): team, channel, user and anything the handler adds."""
     return {"team": context.team_id, "channel": context.channel_id, "user": context.user_id, **more}
+
+
+def client_of(context: BoltContext) -> WebClient:
+    """The shared WebClient the inject middleware put into the context."""
+    client = context.client
+    assert client is not None
+    return client

@@ -8,9 +8,11 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.chat.asks import ChatAsk, CompareAsk
 from bot.commands import answer_message
 from bot.qa.text import detect_lang
 from handlers.boundary import boundary
+from handlers.chat import compare_in_thread, stream_turn
 from handlers.context import caller_of, log_context, services_of
 from handlers.post import error_message, post, render
 
@@ -47,5 +49,19 @@ def answer_in_thread(
     with boundary(reply, lang, ctx):
         services.access.check(team_id=context.team_id, channel_id=channel, user_id=context.user_id)
         services.prefs.remember_lang(team=caller.team, user=caller.user, lang=lang)
-        answer = answer_message(services, caller, text)
-        post(client, channel=channel, thread_ts=thread_ts, message=render(services, answer), ctx=ctx)
+        match answer_message(services, caller, text):
+            case ChatAsk() as ask:
+                stream_turn(services, client, channel=channel, thread_ts=thread_ts, caller=caller, ask=ask, ctx=ctx)
+            case CompareAsk() as ask:
+                compare_in_thread(
+                    services,
+                    client,
+                    channel=channel,
+                    thread_ts=thread_ts,
+                    caller=caller,
+                    ask=ask,
+                    command=text,
+                    ctx=ctx,
+                )
+            case answer:
+                post(client, channel=channel, thread_ts=thread_ts, message=render(services, answer), ctx=ctx)

@@ -14,4 +14,12 @@ SHARE = "bra_share"  # button on an ephemeral answer: post the same answer in th
 HOME_DEFAULT_MODEL = "bra_home_default_model"  # static_select: the user's default chat model (catalog key)
 HOME_BLOCK_MODEL = "bra_home_model_block"  # block_id of the picker's actions block
 
-ACTION_IDS = (RUN_COMMAND, COMPARE_WITH, SHARE, HOME_DEFAULT_MODEL)
+# Under a model's answer (chat, try): the value is a small JSON {"model": catalog key, "feature": chat|try|…}.
+FEEDBACK_UP = "bra_feedback_up"  # button 👍
+FEEDBACK_DOWN = "bra_feedback_down"  # button 👎
+
+# The "this compare will cost about $X" prompt: the value is the pending comparison's id.
+COMPARE_CONFIRM = "bra_compare_confirm"  # button: run it
+COMPARE_CANCEL = "bra_compare_cancel"  # button: drop it
+
+ACTION_IDS = (RUN_COMMAND, COMPARE_WITH, SHARE, HOME_DEFAULT_MODEL, FEEDBACK_UP, FEEDBACK_DOWN)

@@ -7,10 +7,12 @@ from typing import Any
 
 from slack_bolt import BoltContext, Respond
 
+from bot.chat.asks import ChatAsk, CompareAsk
 from bot.commands import run_subcommand
 from bot.qa.text import detect_lang
 from handlers.boundary import boundary
-from handlers.context import caller_of, log_context, services_of
+from handlers.chat import compare_message, start_try
+from handlers.context import caller_of, client_of, log_context, services_of
 from handlers.post import error_message, render, respond_to
 
 
@@ -27,7 +29,14 @@ def run_and_respond(context: BoltContext, respond: Respond, text: str, *, public
     sent = False
     with boundary(reply, lang, ctx):
         services.access.check(team_id=context.team_id, channel_id=context.channel_id, user_id=context.user_id)
-        answer = run_subcommand(services, caller_of(context), text)
-        message = render(services, answer, share_command=None if public else text)
-        sent = respond_to(respond, message, public=public, ctx=ctx)
+        caller = caller_of(context)
+        match run_subcommand(services, caller, text):
+            case ChatAsk() as ask:
+                start_try(services, client_of(context), respond, caller=caller, ask=ask, ctx=ctx)
+                sent = True
+            case CompareAsk() as ask:
+                sent = respond_to(respond, compare_message(services, caller, ask, text), public=public, ctx=ctx)
+            case answer:
+                message = render(services, answer, share_command=None if public else text)
+                sent = respond_to(respond, message, public=public, ctx=ctx)
     return sent

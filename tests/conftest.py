@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import pytest
 import redis
 
+from bot.bedrock_local import LocalBedrock
+
 DEFAULT_TEST_REDIS_URL = "redis://localhost:6379/15"
 
 
@@ -59,3 +61,18 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     finally:
         client.flushdb()
         client.close()
+
+
+@pytest.fixture(scope="session")
+def local_bedrock_server() -> Iterator[LocalBedrock]:
+    """The local Bedrock endpoint (DESIGN §4) on 127.0.0.1, one per session."""
+    with LocalBedrock() as server:
+        yield server
+
+
+@pytest.fixture
+def local_bedrock(local_bedrock_server: LocalBedrock) -> Iterator[LocalBedrock]:
+    """The endpoint with no scripts, faults or recorded requests left from another test."""
+    local_bedrock_server.reset()
+    yield local_bedrock_server
+    local_bedrock_server.reset()

@@ -86,3 +86,47 @@ def test_bad_setting_is_a_clear_start_up_error() -> None:
 def test_slack_only_subcommands_say_so_in_the_console() -> None:
     done = run("ask", "/bedrock 기본모델 nova-pro")
     assert done.returncode == 2 and "Slack에서 사용할 수 있습니다" in done.stderr
+
+
+def offline_env(redis_url: str) -> dict[str, str]:
+    """No AWS credentials anywhere and no endpoint: the console must start the local Bedrock endpoint itself."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRA_", "SLACK_", "AWS_", "BEDROCK_"))}
+    return env | {
+        "AWS_CONFIG_FILE": "/nonexistent",
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "REDIS_URL": redis_url,
+    }
+
+
+def test_the_console_chats_tries_and_compares_on_the_local_endpoint(redis_client: object, redis_url: str) -> None:
+    lines = [
+        "RAG 파이프라인 설계할 때 주의할 점은?",
+        "/bedrock try nova-pro write a haiku about Seoul",
+        "more please",
+        "/bedrock compare nova-micro,nova-lite Say hi",
+        "/bedrock reset",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console"], input="\n".join(lines) + "\n", capture_output=True, text=True,
+        cwd=ROOT, env=offline_env(redis_url), timeout=120,
+    )
+    out = done.stdout
+    assert done.returncode == 0, done.stderr
+    assert "using the local Bedrock endpoint" in out  # said once, before the first model answer
+    assert out.count("using the local Bedrock endpoint") == 1
+    assert "[로컬 Amazon Nova Lite]" in out and "가격 기준일" in out  # the assistant, with its footer
+    assert '[local Amazon Nova Pro] You said: "more please"' in out  # the try conversation continued
+    assert "## Amazon Nova Micro" in out and "## Amazon Nova Lite" in out and "Fastest:" in out
+    assert "I forgot this conversation" in out
+
+
+def test_the_console_without_redis_keeps_memory_in_process() -> None:
+    lines = ["/bedrock try nova-lite hello", "second message"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console"], input="\n".join(lines) + "\n", capture_output=True, text=True,
+        cwd=ROOT, env=offline_env("redis://127.0.0.1:1/15"), timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Redis is not answering" in done.stdout
+    assert '[local Amazon Nova Lite] You said: "second message"' in done.stdout

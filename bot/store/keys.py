@@ -46,3 +46,59 @@ def user_prefs(team: str, user: str) -> str:
 
 def channel_prefs(team: str, channel: str) -> str:
     return CHANNEL_PREFS.format(team=team, channel=channel)
+
+
+# Conversation memory of one chat thread (DESIGN §5.2). `thread` is the Slack thread ts, or "-" for a DM's top
+# level. TURNS is a list of JSON turns {"role", "text", "tokens", "model"} (oldest first, text already passed the
+# guardrails); THREAD_META is a hash: "model" (the thread's bound catalog key, set by try or a named model),
+# "summary" and "summary_tokens" (what folded turns said), "folded" (how many turns the summary replaced),
+# "told" ("1" once the user was told older turns are summarised). Both expire MEMORY_TTL (BRA_MEMORY_TTL_DAYS)
+# after the last turn; every write sets the TTL in the same transaction.
+TURNS = PREFIX + ":mem:{team}:{channel}:{thread}"
+THREAD_META = PREFIX + ":memmeta:{team}:{channel}:{thread}"
+# The user's latest chat thread in a channel (string: the thread part), so `/bedrock reset` — which Slack sends
+# without a thread — knows which conversation to clear. Same TTL as the memory.
+LAST_CHAT = PREFIX + ":lastchat:{team}:{channel}:{user}"
+# A compare waiting for the user's confirmation (string: the command line), for PENDING_TTL_S.
+PENDING = PREFIX + ":pending:{id}"
+PENDING_TTL_S = 15 * 60
+
+
+def turns(team: str, channel: str, thread: str) -> str:
+    return TURNS.format(team=team, channel=channel, thread=thread)
+
+
+def thread_meta(team: str, channel: str, thread: str) -> str:
+    return THREAD_META.format(team=team, channel=channel, thread=thread)
+
+
+def last_chat(team: str, channel: str, user: str) -> str:
+    return LAST_CHAT.format(team=team, channel=channel, user=user)
+
+
+def pending(id_: str) -> str:
+    return PENDING.format(id=id_)
+
+
+# Feedback on answers (👍/👎, `store/feedback.py`). FEEDBACK_VOTES is a hash per answer message: field = user id,
+# value "up" | "down" (one vote per user; a change moves the counts). It lives as long as a bot thread, after which
+# a vote on that message is counted as new. FEEDBACK_COUNTS is a hash per day (the answer's day, Asia/Seoul) and
+# catalog model key: fields "up" and "down"; FEEDBACK_MODELS is the set of model keys voted on that day, so a digest
+# needs no SCAN. Both are kept FEEDBACK_COUNT_TTL_S (a year and a bit, for year-over-year trends).
+FEEDBACK_VOTES = PREFIX + ":fb:{team}:{channel}:{message_ts}"
+FEEDBACK_VOTES_TTL_S = 30 * 24 * 60 * 60
+FEEDBACK_COUNTS = PREFIX + ":fbday:{day}:{model}"
+FEEDBACK_MODELS = PREFIX + ":fbmodels:{day}"
+FEEDBACK_COUNT_TTL_S = 400 * 24 * 60 * 60
+
+
+def feedback_votes(team: str, channel: str, message_ts: str) -> str:
+    return FEEDBACK_VOTES.format(team=team, channel=channel, message_ts=message_ts)
+
+
+def feedback_counts(day: str, model: str) -> str:
+    return FEEDBACK_COUNTS.format(day=day, model=model)
+
+
+def feedback_models(day: str) -> str:
+    return FEEDBACK_MODELS.format(day=day)

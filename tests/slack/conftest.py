@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import redis
 
+from bot.bedrock_local import LocalBedrock
 from tests.slack.harness import Harness, build_harness
 from tests.support.slack_mock import SlackMock
 
@@ -21,12 +22,13 @@ def slack() -> Iterator[SlackMock]:
 
 @pytest.fixture
 def make_harness(
-    slack: SlackMock, redis_client: redis.Redis, redis_url: str, tmp_path: Path
+    slack: SlackMock, redis_client: redis.Redis, redis_url: str, tmp_path: Path, local_bedrock: LocalBedrock
 ) -> Iterator[Callable[..., Harness]]:
+    """Harnesses on the test Redis and the local Bedrock endpoint; keywords override chat settings."""
     made: list[Harness] = []
 
-    def make(access: dict[str, Any] | None = None, client: redis.Redis | None = None) -> Harness:
-        harness = build_harness(slack, redis_url, tmp_path, access, client)
+    def make(access: dict[str, Any] | None = None, client: redis.Redis | None = None, **chat: Any) -> Harness:
+        harness = build_harness(slack, redis_url, tmp_path, access, client, bedrock_url=local_bedrock.url, **chat)
         made.append(harness)
         return harness
 

@@ -63,10 +63,10 @@ def test_empty_command_shows_help(harness: Harness) -> None:
     assert "/bedrock price" in blocks_text(one_reply(harness, "")["blocks"])
 
 
-def test_chat_subcommands_check_arguments_and_say_they_are_not_enabled(harness: Harness) -> None:
+def test_try_checks_its_arguments(harness: Harness) -> None:
     assert "Usage: `/bedrock try <model> <prompt>`" in one_reply(harness, "try nova-pro", name="a")["text"]
     assert "not in the catalog" in one_reply(harness, "try gpt-9 hello there", name="b")["text"]
-    assert "not enabled" in blocks_text(one_reply(harness, "try nova-pro hello there", name="c")["blocks"])
+    assert "not a chat (text) model" in one_reply(harness, "try titan-embed-text-v2 hello", name="c")["text"]
 
 
 def test_model_sets_the_users_default_in_redis(harness: Harness) -> None:

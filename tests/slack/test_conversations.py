@@ -94,7 +94,7 @@ def test_an_event_delivered_to_two_replicas_is_answered_once(make_harness: Calla
 
 def test_empty_mention_gets_help_and_a_huge_one_a_clear_refusal(harness: Harness) -> None:
     harness.event(sr.app_mention("<@U0BOT>"))
-    harness.event(sr.app_mention("<@U0BOT> " + "가격 " * 3000))
+    harness.event(sr.app_mention("<@U0BOT> " + "가격 " * 5000))
     texts = sorted(blocks_text(p["blocks"]) for p in posts(harness))
     assert any("/bedrock price" in t for t in texts)  # help lists the commands
     assert any("메시지가 너무 깁니다" in t for t in texts)

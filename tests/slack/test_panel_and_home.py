@@ -31,6 +31,7 @@ def test_thread_start_greets_and_suggests_prompts_in_the_users_language(harness:
 
 def test_panel_message_shows_status_sets_title_once_and_answers_in_thread(harness: Harness) -> None:
     harness.event(sr.message("Nova Pro 가격", channel="D123", channel_type="im", thread_ts=THREAD))
+    harness.drain()  # Slack delivers a thread's messages in order; the pool would otherwise race them
     harness.event(sr.message("Claude 3 Haiku 가격은?", channel="D123", channel_type="im", thread_ts=THREAD))
     statuses = calls(harness, "assistant.threads.setStatus")
     assert len(statuses) == 2 and statuses[0]["loading_messages"]

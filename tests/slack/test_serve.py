@@ -126,13 +126,30 @@ def test_a_bad_signature_is_refused_and_never_answered(served: Served) -> None:
     assert leaked == []
 
 
+# No endpoint, and nowhere boto3 could find credentials.
+NO_BEDROCK: dict[str, str | None] = {
+    "BEDROCK_ENDPOINT_URL": None,
+    "AWS_ACCESS_KEY_ID": None,
+    "AWS_SECRET_ACCESS_KEY": None,
+    "AWS_SESSION_TOKEN": None,
+    "AWS_PROFILE": None,
+    "AWS_CONFIG_FILE": "/nonexistent",
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": None,
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI": None,
+    "AWS_WEB_IDENTITY_TOKEN_FILE": None,
+}
+
+
 @pytest.mark.parametrize(
     ("overrides", "code", "names"),
     [
         ({"SLACK_BOT_TOKEN": None}, 78, "SLACK_BOT_TOKEN"),
         ({"REDIS_URL": "redis://127.0.0.1:1/15"}, 69, "REDIS_URL"),
+        (NO_BEDROCK, 78, "BEDROCK_ENDPOINT_URL"),
     ],
-    ids=["no-bot-token", "redis-unreachable"],
+    ids=["no-bot-token", "redis-unreachable", "no-bedrock"],
 )
 def test_start_up_problems_exit_with_a_message_naming_the_setting(
     overrides: dict[str, str | None], code: int, names: str, redis_url: str

@@ -42,6 +42,7 @@ def test_serve_in_socket_mode_connects_with_the_app_token_and_answers_health(sla
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env |= {
+        "BEDROCK_ENDPOINT_URL": "http://127.0.0.1:9/",
         "SLACK_BOT_TOKEN": "xoxb-socket",
         "SLACK_APP_TOKEN": "xapp-1-socket",
         "SLACK_API_URL": slack.base_url,

@@ -1,0 +1,59 @@
+"""What the router hands to the chat core: a message for a model (`ChatAsk`) or a live comparison
+(`CompareAsk`). Kept free of boto3 and LangChain so that the console's catalog answers start fast."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.chat.resolve import chat_model
+from bot.errors import UsageError
+from bot.qa.engine import Engine
+
+
+@dataclass(frozen=True)
+class ChatAsk:
+    """A message for a model, as the router understood it. `named`: a model the user named for this turn;
+    `bind`: keep the thread on that model (try, a named model); `tools`: the catalog assistant (free-form
+    questions the catalog parser could not read)."""
+
+    text: str
+    lang: str
+    feature: str = "chat"
+    named: str | None = None
+    bind: bool = False
+    tools: bool = False
+
+
+USAGE = "/bedrock compare <model1,model2[,…]> <prompt>"
+_LIST = re.compile(r"^\s*([^\s,]+(?:\s*,\s*[^\s,]+)+)\s+(.+)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class CompareAsk:
+    models: tuple[str, ...]
+    prompt: str
+    lang: str
+    confirmed: bool = False
+
+
+def parse_live(engine: Engine, args: str, lang: str, max_models: int) -> CompareAsk | None:
+    """`m1,m2 prompt` → a live comparison; None when `args` is a catalog comparison (models [+ region] only)."""
+    match = _LIST.match(args)
+    if match is None:
+        return None
+    names, prompt = [n.strip() for n in match.group(1).split(",")], match.group(2).strip().strip("\"'“”")
+    if not prompt or engine.parser.regions.resolve(prompt) is not None:
+        return None
+    keys = list(dict.fromkeys(chat_model(engine, n) for n in names))
+    if len(keys) < 2:
+        raise UsageError(
+            USAGE, ko="서로 다른 모델 두 개 이상이 필요합니다.", en="Two or more different models are needed."
+        )
+    if len(keys) > max_models:
+        raise UsageError(
+            USAGE,
+            ko=f"한 번에 최대 {max_models}개 모델까지 비교합니다.",
+            en=f"Compare at most {max_models} models at once.",
+        )
+    return CompareAsk(models=tuple(keys), prompt=prompt, lang=lang)

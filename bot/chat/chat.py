@@ -1,0 +1,359 @@
+"""The chat use case: one user message in a thread → one model answer, streamed, remembered, priced.
+
+Steps of a turn: load the thread's memory (Redis; without it the turn still runs and says so) → choose the
+model (`resolve.choose`) → fit the history into the context window, folding the oldest turns into a summary →
+build the Converse messages (system prompt, summary, history, cache points where the model supports prompt
+caching) → call with retries and the fallback chain → run catalog tools when the assistant asks for them →
+price the usage from the catalog → remember both turns → log the usage event (ids and numbers, never text).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+
+from bot.access import AccessPolicy
+from bot.caller import Caller
+from bot.catalog.schema import Model
+from bot.chat.asks import ChatAsk
+from bot.chat.cost import call_cost
+from bot.chat.model import ChatModel, Completion, ModelError, ModelRequest
+from bot.chat.reliability import Backoff, call_with_fallback
+from bot.chat.resolve import Choice, choose, is_chat_model, model_id_for
+from bot.chat.summary import Summariser
+from bot.chat.tokens import MESSAGE_OVERHEAD, estimate_tokens
+from bot.chat.tools import SPECS, run_tool
+from bot.chat.types import ChatResult, Cost, Sink, Usage
+from bot.chat.window import fold_count, history_budget
+from bot.errors import ModelUnavailable, StoreUnavailable
+from bot.prompts import render
+from bot.qa.answers.common import L
+from bot.qa.engine import Engine
+from bot.settings import ChatSettings
+from bot.store.memory import MemoryStore, ThreadRef, ThreadState, Turn
+from bot.store.prefs import Prefs
+
+log = logging.getLogger(__name__)
+
+CACHE_POINT: dict[str, Any] = {"cachePoint": {"type": "default"}}
+TOOLS_TOKENS = estimate_tokens(str(SPECS))
+
+
+@dataclass
+class _Turn:
+    """What one turn accumulates while it runs."""
+
+    usage: Usage = field(default_factory=Usage)
+    notices: list[str] = field(default_factory=list)
+
+
+class Chat:
+    """Chatting with Bedrock models for every front end. Thread-safe; built once (`bot.services`)."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        access: AccessPolicy,
+        prefs: Prefs | None,
+        memory: MemoryStore | None,
+        model: ChatModel,
+        settings: ChatSettings,
+        region: str,
+        default_model: str,
+        prompt_lang: str = "ko",
+        today: Any = date.today,
+    ) -> None:
+        """`prompt_lang`: the language of the system prompts (the deployment's, BRA_DEFAULT_LANGUAGE), the same
+        whatever language a message is in, so a thread's cached prefix survives a switch between Korean and
+        English; the prompts tell the model to answer in the user's language."""
+        self.engine, self.access, self.prefs, self.memory = engine, access, prefs, memory
+        self.model, self.settings, self.region, self.default_model = model, settings, region, default_model
+        self.catalog = engine.catalog
+        self.backoff = Backoff(settings.model_retries, settings.retry_base_s, settings.retry_max_s)
+        self.today = today
+        self.prompt_lang = prompt_lang
+        summary_key = settings.summary_model if settings.summary_model in self.catalog.models else None
+        self.summariser = Summariser(
+            model if summary_key else None,
+            summary_key,
+            model_id_for(self.catalog.models[summary_key], region) if summary_key else None,
+        )
+
+    # -- model choice -------------------------------------------------------------------------------------------
+
+    def choose(self, caller: Caller, named: str | None, thread_model: str | None = None) -> Choice:
+        return choose(
+            catalog=self.catalog,
+            access=self.access,
+            prefs=self.prefs,
+            team=caller.team,
+            user=caller.user,
+            channel=caller.channel,
+            named=named,
+            thread_model=thread_model,
+            default=self.default_model,
+        )
+
+    def chain(self, caller: Caller, first: str) -> list[str]:
+        """The chosen model, then the configured fallbacks this user may use (each once)."""
+        keys = [first]
+        for key in self.settings.fallbacks:
+            model = self.catalog.models.get(key)
+            if model and is_chat_model(model) and key not in keys and self.access.allows_model(caller.user, key):
+                keys.append(key)
+        return keys
+
+    def thread_ref(self, caller: Caller) -> ThreadRef:
+        return ThreadRef(caller.team, caller.channel or "-", caller.thread_ts or "-")
+
+    def bound_model(self, caller: Caller) -> str | None:
+        """The model this thread is bound to (try, a named model), or None (also when Redis is down)."""
+        if self.memory is None or (caller.thread_ts is None and not (caller.channel or "").startswith("D")):
+            return None
+        try:
+            return self.memory.bound(self.thread_ref(caller))
+        except StoreUnavailable:
+            return None
+
+    def reset(self, caller: Caller) -> str | None:
+        """Forget the caller's thread (or, without one, their latest chat in this channel): the thread part
+        cleared, or None when there was nothing to clear. Raises `StoreUnavailable`."""
+        if self.memory is None:
+            return None
+        thread = caller.thread_ts or self.memory.last_thread(
+            team=caller.team, channel=caller.channel or "-", user=caller.user
+        )
+        if thread is None:
+            return None
+        return thread if self.memory.reset(ThreadRef(caller.team, caller.channel or "-", thread)) else None
+
+    # -- one turn ----------------------------------------------------------------------------------------------
+
+    def turn(self, caller: Caller, ask: ChatAsk, sink: Sink) -> ChatResult:
+        """Answer `ask` in the caller's thread. Raises `ModelUnavailable` when no model answers, `AccessDenied`
+        for a model the policy refuses, `InputError` for a message no window can hold."""
+        lang, ref, acc = ask.lang, self.thread_ref(caller), _Turn()
+        state = self._load(ref, acc, lang)
+        choice = self.choose(caller, ask.named, state.model)
+        if ask.bind and self.memory is not None and state.model != choice.key:
+            self._safely(lambda m: m.bind(ref, choice.key), acc, lang)
+        model = self.catalog.models[choice.key]
+        system = self._system(model, ask)
+        fixed = estimate_tokens(system) + estimate_tokens(ask.text) + 2 * MESSAGE_OVERHEAD
+        fixed += TOOLS_TOKENS if ask.tools else 0
+        budget = history_budget(
+            model, max_answer=self.settings.max_answer_tokens, fixed_tokens=fixed, cap=self.settings.history_tokens
+        )
+        summary, history = self._fit(caller, ref, state, budget, acc, lang)
+        metadata = caller.metadata(ask.feature)
+
+        def build(key: str) -> ModelRequest:
+            m = self.catalog.models[key]
+            messages = self._messages(m, self._system(m, ask), summary, history, ask.text, lang)
+            return ModelRequest(
+                model_key=key,
+                model_id=model_id_for(m, self.region),
+                messages=messages,
+                max_tokens=min(self.settings.max_answer_tokens, m.max_output or self.settings.max_answer_tokens),
+                metadata=metadata,
+                tools=SPECS if ask.tools and m.features.tool_use else (),
+            )
+
+        chain = self.chain(caller, choice.key)
+        try:
+            answered = call_with_fallback(self.model, chain, build, sink, self.backoff)
+        except ModelError as exc:
+            tried = [self.catalog.models[k].name for k in chain]
+            log.warning("no model answered", extra={**metadata, "error": exc.code, "tried": len(tried)})
+            raise ModelUnavailable(tried, exc.kind) from None
+        key, done = answered.model_key, answered.completion
+        if answered.failed:
+            failed = self.catalog.models[answered.failed[0][0]].name
+            acc.notices.append(
+                L(
+                    lang,
+                    f"{failed}이(가) 응답하지 않아 {self.catalog.models[key].name}이(가) 답했습니다.",
+                    f"{failed} did not answer, so {self.catalog.models[key].name} answered.",
+                )
+            )
+        if done.tool_calls and not done.interrupted:
+            done = self._tool_loop(build(key), done, sink, lang)
+        acc.usage = acc.usage + done.usage
+        text = done.text
+        if self.memory is not None and text and memory_off(lang) not in acc.notices:
+            turns = [
+                Turn("user", ask.text, estimate_tokens(ask.text) + MESSAGE_OVERHEAD),
+                Turn("assistant", text, estimate_tokens(text) + MESSAGE_OVERHEAD, key),
+            ]
+            self._safely(lambda m: m.append(ref, caller.user, turns), acc, lang)
+        result = ChatResult(
+            lang=lang,
+            feature=ask.feature,
+            model=key,
+            model_name=self.catalog.models[key].name,
+            requested=choice.key,
+            text=text,
+            usage=acc.usage,
+            cost=call_cost(self.catalog, key, self.region, acc.usage),
+            stop_reason=done.stop_reason,
+            interrupted=done.interrupted,
+            notices=tuple(dict.fromkeys(acc.notices)),
+            thread=ref.thread,
+        )
+        log_call(key, result.usage, result.cost, metadata, requested=choice.key, interrupted=done.interrupted)
+        return result
+
+    # -- pieces ------------------------------------------------------------------------------------------------
+
+    def _system(self, model: Model, ask: ChatAsk) -> str:
+        today = self.today().isoformat()
+        if ask.tools and model.features.tool_use:
+            as_of = self.catalog.prices_as_of().isoformat()
+            return render("assistant_system", self.prompt_lang, today=today, as_of=as_of)
+        return render("chat_system", self.prompt_lang, model_name=model.name, today=today)
+
+    def _load(self, ref: ThreadRef, acc: _Turn, lang: str) -> ThreadState:
+        if self.memory is None:
+            return ThreadState()
+        try:
+            return self.memory.load(ref)
+        except StoreUnavailable:
+            acc.notices.append(memory_off(lang))
+            return ThreadState()
+
+    def _safely(self, write: Callable[[MemoryStore], object], acc: _Turn, lang: str) -> None:
+        """A memory write that may fail without failing the turn (the user is told once)."""
+        if self.memory is None:
+            return
+        try:
+            write(self.memory)
+        except StoreUnavailable:
+            acc.notices.append(memory_off(lang))
+
+    def _fit(
+        self, caller: Caller, ref: ThreadRef, state: ThreadState, budget: int, acc: _Turn, lang: str
+    ) -> tuple[str, Sequence[Turn]]:
+        """Summary and history that fit `budget`; folds (and persists) the oldest turns when they do not."""
+        n = fold_count(state.turns, summary_tokens=state.summary_tokens, budget=budget)
+        if n == 0:
+            return state.summary, state.turns
+        folded = self.summariser.summarise(state.summary, state.turns[:n], lang, caller.metadata("summary"))
+        if folded.model is not None and folded.usage is not None:  # a call of its own, on its own model's price
+            summary_cost = call_cost(self.catalog, folded.model, self.region, folded.usage)
+            log_call(folded.model, folded.usage, summary_cost, caller.metadata("summary"))
+        if self.memory is not None:
+            self._safely(
+                lambda m: m.fold(ref, upto=state.folded + n, summary=folded.text, summary_tokens=folded.tokens),
+                acc,
+                lang,
+            )
+            if not state.told:
+                acc.notices.append(
+                    L(
+                        lang,
+                        "대화가 길어져 오래된 메시지는 요약해서 기억합니다.",
+                        "This thread is long: older messages are now kept as a summary.",
+                    )
+                )
+                self._safely(lambda m: m.mark_told(ref), acc, lang)
+        summary = folded.text if folded.tokens <= budget else ""
+        return summary, state.turns[n:]
+
+    def _messages(
+        self, model: Model, system: str, summary: str, history: Sequence[Turn], text: str, lang: str
+    ) -> list[BaseMessage]:
+        """System prompt, summary, history and the new message. With prompt caching, cache points (Bedrock allows
+        four) end: the system prompt; the summary (it changes only when turns are folded); the history as the last
+        turn saw it (a read of what that turn wrote); the whole history (written for the next turn)."""
+        cache = model.features.prompt_caching
+        system_blocks: list[str | dict[str, Any]] = [{"type": "text", "text": system}]
+        if cache:
+            system_blocks.append(CACHE_POINT)
+        if summary:
+            label = L(self.prompt_lang, "이전 대화 요약:", "Summary of the earlier conversation:")
+            system_blocks.append({"type": "text", "text": f"{label}\n{summary}"})
+            if cache:
+                system_blocks.append(CACHE_POINT)
+        marks = {len(history) - 1, len(history) - 3} if cache else set()  # the last two assistant turns
+        messages: list[BaseMessage] = [SystemMessage(content=system_blocks)]
+        for i, turn in enumerate(history):
+            content: list[str | dict[str, Any]] = [{"type": "text", "text": turn.text}]
+            if i in marks:
+                content.append(CACHE_POINT)
+            messages.append(HumanMessage(content=content) if turn.role == "user" else AIMessage(content=content))
+        messages.append(HumanMessage(content=text))
+        return messages
+
+    def _tool_loop(self, request: ModelRequest, done: Completion, sink: Sink, lang: str) -> Completion:
+        """Run the assistant's tool calls against the catalog and call again, at most `tool_rounds` times."""
+        messages = list(request.messages)
+        usage, texts = done.usage, [done.text] if done.text else []
+        rounds = 0
+        while done.tool_calls and done.message is not None and rounds < self.settings.tool_rounds:
+            rounds += 1
+            messages.append(done.message)
+            for call in done.tool_calls:
+                result = run_tool(self.engine, call.name, call.args, lang)
+                log.info("catalog tool used", extra={"tool": call.name, "ok": result.ok})
+                messages.append(
+                    ToolMessage(content=result.text, tool_call_id=call.id, status="success" if result.ok else "error")
+                )
+            if texts:
+                sink("\n\n")
+            try:
+                done = self.model.complete(
+                    ModelRequest(
+                        model_key=request.model_key,
+                        model_id=request.model_id,
+                        messages=messages,
+                        max_tokens=request.max_tokens,
+                        metadata=request.metadata,
+                        tools=request.tools,
+                    ),
+                    sink,
+                )
+            except ModelError as exc:
+                done = Completion(text="", usage=Usage(), stop_reason="interrupted", interrupted=True, error=exc)
+            usage = usage + done.usage
+            if done.text:
+                texts.append(done.text)
+        return Completion(
+            text="\n\n".join(texts),
+            usage=usage,
+            stop_reason=done.stop_reason,
+            interrupted=done.interrupted,
+            error=done.error,
+        )
+
+
+def memory_off(lang: str) -> str:
+    return L(
+        lang,
+        "저장소(Redis)가 응답하지 않아 이번 답변은 대화 기억 없이 했습니다.",
+        "The store (Redis) did not answer, so this reply was made without the conversation's memory.",
+    )
+
+
+def log_call(model: str, usage: Usage, cost: Cost, metadata: Mapping[str, str], **extra: object) -> None:
+    """The usage event of one model call (issue 6 turns it into the ledger): ids and numbers, never text."""
+    log.info(
+        "model call",
+        extra={
+            **metadata,
+            **extra,
+            "model": model,
+            "region": cost.region,
+            "input_tokens": usage.input_tokens,
+            "output_tokens": usage.output_tokens,
+            "cache_read_tokens": usage.cache_read_tokens,
+            "cache_write_tokens": usage.cache_write_tokens,
+            "latency_ms": round(usage.latency_ms, 1),
+            "cost_usd": str(cost.usd) if cost.usd is not None else None,
+        },
+    )

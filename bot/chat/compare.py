@@ -1,0 +1,119 @@
+"""`/bedrock compare <m1,m2[,m3,m4]> <prompt>`: the same prompt to each model at once, side by side.
+
+Before it runs, `estimate` prices the worst case (every model uses its whole answer budget) so the front end can
+ask for confirmation above `BRA_COMPARE_CONFIRM_USD`. Each model gets retries but no fallback (the point is to
+see *that* model); a model that fails shows its error while the others still show.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from functools import partial
+
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from bot.caller import Caller
+from bot.chat.asks import CompareAsk
+from bot.chat.chat import Chat, log_call
+from bot.chat.cost import call_cost, estimate_usd
+from bot.chat.model import ModelError, ModelRequest
+from bot.chat.reliability import call_with_retries
+from bot.chat.resolve import model_id_for, require_allowed
+from bot.chat.tokens import MESSAGE_OVERHEAD, estimate_tokens
+from bot.chat.types import ChatResult, CompareEstimate, Comparison, Cost, Usage, ignore
+from bot.errors import ModelUnavailable
+from bot.prompts import render
+from bot.qa.answers.common import L
+from bot.qa.format import usd
+
+
+class Comparer:
+    """Runs comparisons on a shared pool (one thread per model in flight)."""
+
+    def __init__(self, chat: Chat, pool: ThreadPoolExecutor) -> None:
+        self.chat, self.pool = chat, pool
+
+    def estimate(self, caller: Caller, ask: CompareAsk) -> CompareEstimate:
+        chat, catalog = self.chat, self.chat.catalog
+        for key in ask.models:
+            require_allowed(catalog, chat.access, caller.user, key)
+        prompt_tokens = estimate_tokens(self._system(ask)) + estimate_tokens(ask.prompt) + 2 * MESSAGE_OVERHEAD
+        total: Decimal | None = Decimal(0)
+        lines = []
+        for key in ask.models:
+            model = catalog.models[key]
+            out = min(chat.settings.max_answer_tokens, model.max_output or chat.settings.max_answer_tokens)
+            cost = estimate_usd(catalog, key, chat.region, prompt_tokens, out)
+            total = None if cost is None or total is None else total + cost
+            shown = usd(cost) if cost is not None else L(ask.lang, "가격 없음", "no price")
+            lines.append(
+                L(
+                    ask.lang,
+                    f"{model.name}: 최대 {shown} (입력 약 {prompt_tokens:,} · 출력 최대 {out:,} 토큰)",
+                    f"{model.name}: up to {shown} (~{prompt_tokens:,} in · up to {out:,} out tokens)",
+                )
+            )
+        return CompareEstimate(
+            lang=ask.lang,
+            models=ask.models,
+            prompt=ask.prompt,
+            usd=total,
+            threshold_usd=chat.settings.compare_confirm_usd,
+            lines=tuple(lines),
+        )
+
+    def run(self, caller: Caller, ask: CompareAsk) -> Comparison:
+        for key in ask.models:
+            require_allowed(self.chat.catalog, self.chat.access, caller.user, key)
+        futures = [self.pool.submit(self._one, caller, ask, key) for key in ask.models]
+        results = tuple(f.result() for f in futures)
+        return Comparison(lang=ask.lang, prompt=ask.prompt, results=results, summary=summary(results, ask.lang))
+
+    def _system(self, ask: CompareAsk, name: str = "the model") -> str:
+        return render("chat_system", self.chat.prompt_lang, model_name=name, today=self.chat.today().isoformat())
+
+    def _one(self, caller: Caller, ask: CompareAsk, key: str) -> ChatResult:
+        chat, model = self.chat, self.chat.catalog.models[key]
+        metadata = caller.metadata("compare")
+        request = ModelRequest(
+            model_key=key,
+            model_id=model_id_for(model, chat.region),
+            messages=(SystemMessage(content=self._system(ask, model.name)), HumanMessage(content=ask.prompt)),
+            max_tokens=min(chat.settings.max_answer_tokens, model.max_output or chat.settings.max_answer_tokens),
+            metadata=metadata,
+        )
+        base = partial(ChatResult, lang=ask.lang, feature="compare", model=key, model_name=model.name, requested=key)
+        try:
+            done = call_with_retries(chat.model, request, ignore, chat.backoff)
+        except ModelError as exc:
+            error = ModelUnavailable([model.name], exc.kind).message(ask.lang)
+            return base(text="", usage=Usage(), cost=Cost(None, chat.region), error=error)
+        cost = call_cost(chat.catalog, key, chat.region, done.usage)
+        log_call(key, done.usage, cost, metadata, interrupted=done.interrupted)
+        return base(
+            text=done.text,
+            usage=done.usage,
+            cost=cost,
+            stop_reason=done.stop_reason,
+            interrupted=done.interrupted,
+        )
+
+
+def summary(results: tuple[ChatResult, ...], lang: str) -> str:
+    """ "Fastest: X (1.2 s) · Cheapest: Y ($0.0001)" over the models that answered."""
+    ok = [r for r in results if r.ok]
+    if not ok:
+        return L(lang, "어느 모델도 답하지 못했습니다.", "No model answered.")
+    fastest = min(ok, key=lambda r: r.usage.latency_ms)
+    parts = [L(lang, "가장 빠름", "Fastest") + f": {fastest.model_name} ({fastest.usage.latency_ms / 1000:.1f}s)"]
+    priced = [r for r in ok if r.cost.usd is not None]
+    if priced:
+        cheapest = min(priced, key=lambda r: r.cost.usd or Decimal(0))
+        parts.append(
+            L(lang, "가장 저렴", "Cheapest") + f": {cheapest.model_name} ({usd(cheapest.cost.usd or Decimal(0))})"
+        )
+    failed = len(results) - len(ok)
+    if failed:
+        parts.append(L(lang, f"실패 {failed}개", f"{failed} failed"))
+    return " · ".join(parts)

@@ -1,0 +1,233 @@
+"""The seam between the bot and Bedrock: one `ChatModel.complete` call streams text to a sink and returns the whole
+answer with its `Usage`.
+
+`BedrockChatModel` uses langchain-aws `ChatBedrockConverse` (message conversion, tool calls, stream parsing) over
+one shared boto3 client whose retries are off: the bot retries and falls back itself (`bot.chat.reliability`), so
+it can tell the user which model answered. Errors before the first piece of text raise `ModelError` (retryable or
+not); an error after it returns the partial answer marked `interrupted`, with the usage Bedrock reported or, when
+the stream died before its metadata event, an estimate marked as such.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import botocore.exceptions
+from langchain_aws import ChatBedrockConverse
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+
+from bot.chat.tokens import estimate_tokens
+from bot.chat.types import Sink, Usage
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "ServiceUnavailableException",
+        "InternalServerException",
+        "ModelNotReadyException",
+        "ModelTimeoutException",
+        "ModelStreamErrorException",
+        "TooManyRequestsException",
+    }
+)
+
+
+class ModelError(Exception):
+    """A call that produced no answer. `kind`: throttled, unavailable, timeout, invalid, denied or failed."""
+
+    def __init__(self, kind: str, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.kind, self.code, self.detail = kind, code, detail
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in ("throttled", "unavailable", "timeout")
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    id: str
+    name: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    """One Converse call. `messages` are LangChain messages (system first, when any); `tools` are Converse
+    `toolSpec` entries; `metadata` becomes Bedrock's `requestMetadata` (cost attribution: team, channel, user,
+    feature)."""
+
+    model_key: str
+    model_id: str
+    messages: Sequence[BaseMessage]
+    max_tokens: int
+    metadata: Mapping[str, str]
+    tools: Sequence[Mapping[str, Any]] = ()
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    usage: Usage
+    stop_reason: str
+    tool_calls: tuple[ToolCall, ...] = ()
+    message: AIMessage | None = None  # the assistant message as sent back to the model in a tool loop
+    interrupted: bool = False
+    error: ModelError | None = field(default=None, compare=False)
+
+
+class ChatModel(Protocol):
+    def complete(self, request: ModelRequest, sink: Sink) -> Completion: ...
+
+
+def classify(exc: BaseException) -> ModelError:
+    """A Bedrock/botocore/langchain failure as a `ModelError` the caller can act on."""
+    if isinstance(exc, ModelError):
+        return exc
+    if isinstance(exc, botocore.exceptions.ClientError):
+        err = exc.response.get("Error", {})
+        code, message = str(err.get("Code", "ClientError")), str(err.get("Message", ""))
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        if code in ("ThrottlingException", "TooManyRequestsException") or status == 429:
+            return ModelError("throttled", code, message)
+        if code in RETRYABLE_CODES or status >= 500:
+            return ModelError("timeout" if "Timeout" in code else "unavailable", code, message)
+        if code == "AccessDeniedException":
+            return ModelError("denied", code, message)
+        return ModelError("invalid", code, message)
+    if isinstance(exc, botocore.exceptions.EventStreamError):  # in-stream exception event
+        code = str(exc.response.get("Error", {}).get("Code", "ModelStreamErrorException"))
+        return ModelError("throttled" if "hrottl" in code else "unavailable", code, str(exc))
+    if isinstance(exc, (botocore.exceptions.ReadTimeoutError, botocore.exceptions.ConnectTimeoutError)):
+        return ModelError("timeout", type(exc).__name__, str(exc))
+    if isinstance(exc, (botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectionError)):
+        return ModelError("unavailable", type(exc).__name__, str(exc))
+    if isinstance(exc, ConnectionError):  # langchain: stream ended without messageStop
+        return ModelError("unavailable", "IncompleteStream", str(exc))
+    if isinstance(exc, ValueError) and "AWS exception" in str(exc):  # langchain: exception event in the stream
+        kind = "throttled" if "hrottl" in str(exc) else "unavailable"
+        return ModelError(kind, "ModelStreamErrorException", str(exc).splitlines()[0])
+    return ModelError("failed", type(exc).__name__, str(exc))
+
+
+class BedrockChatModel:
+    """`ChatModel` over ChatBedrockConverse: one LangChain model object per Bedrock id, one boto3 client."""
+
+    def __init__(self, client: Any, region: str) -> None:
+        self._client = client
+        self._region = region
+        self._models: dict[str, ChatBedrockConverse] = {}
+        self._lock = threading.Lock()
+
+    def _model(self, model_id: str) -> ChatBedrockConverse:
+        with self._lock:
+            model = self._models.get(model_id)
+            if model is None:
+                model = ChatBedrockConverse(model_id=model_id, client=self._client, region_name=self._region)
+                self._models[model_id] = model
+            return model
+
+    def complete(self, request: ModelRequest, sink: Sink) -> Completion:
+        llm = self._model(request.model_id)
+        kwargs: dict[str, Any] = {"max_tokens": request.max_tokens, "request_metadata": dict(request.metadata)}
+        if request.tools:
+            kwargs["tool_config"] = {"tools": [{"toolSpec": dict(t)} for t in request.tools]}
+        started = time.perf_counter()
+        first: float | None = None
+        pieces: list[str] = []
+        merged: AIMessageChunk | None = None
+        try:
+            for chunk in llm.stream(list(request.messages), **kwargs):
+                assert isinstance(chunk, AIMessageChunk)
+                merged = chunk if merged is None else merged + chunk
+                piece = _text_of(chunk)
+                if piece:
+                    if first is None:
+                        first = time.perf_counter()
+                    pieces.append(piece)
+                    sink(piece)
+        except Exception as exc:
+            error = classify(exc)
+            if not pieces:
+                raise error from exc
+            log.warning("model stream interrupted", extra={"model": request.model_key, "error": error.code})
+            return self._finish(request, merged, pieces, started, first, error)
+        return self._finish(request, merged, pieces, started, first, None)
+
+    def _finish(
+        self,
+        request: ModelRequest,
+        merged: AIMessageChunk | None,
+        pieces: list[str],
+        started: float,
+        first: float | None,
+        error: ModelError | None,
+    ) -> Completion:
+        elapsed = (time.perf_counter() - started) * 1000
+        ttft = (first - started) * 1000 if first is not None else None
+        text = "".join(pieces)
+        usage = _usage(merged, elapsed, ttft)
+        if usage is None:  # the stream died before Bedrock reported usage
+            prompt = sum(estimate_tokens(_plain(m.content)) for m in request.messages)
+            usage = Usage(
+                input_tokens=prompt,
+                output_tokens=estimate_tokens(text),
+                latency_ms=elapsed,
+                ttft_ms=ttft,
+                estimated=True,
+            )
+        meta = merged.response_metadata if merged is not None else {}
+        stop = str(meta.get("stopReason") or ("interrupted" if error else "end_turn"))
+        calls = tuple(
+            ToolCall(id=str(c.get("id") or ""), name=c["name"], args=dict(c.get("args") or {}))
+            for c in (merged.tool_calls if merged is not None and error is None else [])
+        )
+        message = None
+        if merged is not None and error is None:
+            message = AIMessage(content=merged.content, tool_calls=merged.tool_calls)
+        return Completion(
+            text=text,
+            usage=usage,
+            stop_reason=stop,
+            tool_calls=calls,
+            message=message,
+            interrupted=error is not None,
+            error=error,
+        )
+
+
+def _text_of(chunk: AIMessageChunk) -> str:
+    content = chunk.content
+    if isinstance(content, str):
+        return content
+    return "".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
+
+
+def _plain(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return " ".join(str(b.get("text", "")) for b in content if isinstance(b, dict))
+
+
+def _usage(merged: AIMessageChunk | None, elapsed_ms: float, ttft_ms: float | None) -> Usage | None:
+    if merged is None or not merged.usage_metadata:
+        return None
+    um = merged.usage_metadata
+    details = um.get("input_token_details") or {}
+    cache_read = int(details.get("cache_read") or 0)
+    cache_write = int(details.get("cache_creation") or 0)
+    return Usage(
+        input_tokens=int(um.get("input_tokens", 0)) - cache_read - cache_write,  # LangChain's includes cache tokens
+        output_tokens=int(um.get("output_tokens", 0)),
+        cache_read_tokens=cache_read,
+        cache_write_tokens=cache_write,
+        latency_ms=elapsed_ms,
+        ttft_ms=ttft_ms,
+    )

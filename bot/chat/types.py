@@ -1,0 +1,114 @@
+"""What a model call gives back, shared by the chat core and every front end (Slack blocks, console text)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+# Receives each piece of answer text as the model streams it. Pieces are never taken back: retries and fallbacks
+# happen before the first piece; an interruption keeps what was sent.
+Sink = Callable[[str], None]
+
+
+def ignore(_: str) -> None:
+    """A sink that drops the pieces (compare collects whole answers)."""
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token counts and timings of one call (or of several added up).
+
+    `input_tokens` is Bedrock's `inputTokens`: the input billed at the input price, cache reads and writes *not*
+    included (they have their own prices). Timings are what the bot measured around the call, in milliseconds.
+    """
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    latency_ms: float = 0.0
+    ttft_ms: float | None = None
+    estimated: bool = False  # True when Bedrock reported no usage (an interrupted stream) and the bot estimated it
+
+    @property
+    def prompt_tokens(self) -> int:
+        """All input the model read: billed input plus cache reads and writes."""
+        return self.input_tokens + self.cache_read_tokens + self.cache_write_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cache_read_tokens=self.cache_read_tokens + other.cache_read_tokens,
+            cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
+            latency_ms=self.latency_ms + other.latency_ms,
+            ttft_ms=self.ttft_ms if self.ttft_ms is not None else other.ttft_ms,
+            estimated=self.estimated or other.estimated,
+        )
+
+
+@dataclass(frozen=True)
+class Cost:
+    """An estimated cost in USD from the catalog's price for the call's region and mode (None: no price)."""
+
+    usd: Decimal | None
+    region: str
+    mode: str = "on_demand"
+    as_of: date | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    """One answer from one model: what the user sees and what the ledger records.
+
+    `model` answered; `requested` was asked for (they differ after a fallback). `text` is partial when
+    `interrupted`. `error` is a localised message when no answer came (compare shows it in that model's section).
+    `notices` are localised one-liners for the user: which fallback answered, history summarised, memory off.
+    """
+
+    lang: str
+    feature: str
+    model: str
+    model_name: str
+    requested: str
+    text: str
+    usage: Usage
+    cost: Cost
+    stop_reason: str = "end_turn"
+    interrupted: bool = False
+    error: str | None = None
+    notices: tuple[str, ...] = ()
+    thread: str | None = None  # the memory key's thread part, when the turn was remembered
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The same prompt to several models: one result each (failures included) and a one-line summary."""
+
+    lang: str
+    prompt: str
+    results: tuple[ChatResult, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class CompareEstimate:
+    """What a comparison will roughly cost before it runs, and whether to ask first."""
+
+    lang: str
+    models: tuple[str, ...]
+    prompt: str
+    usd: Decimal | None
+    threshold_usd: Decimal
+    lines: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.usd is None or self.usd > self.threshold_usd

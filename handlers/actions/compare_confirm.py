@@ -1,0 +1,57 @@
+"""Confirm / Cancel under a costly comparison's estimate: run it (once — the command is taken from Redis) and
+put the result in place of the estimate, or drop it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt import BoltContext, Respond
+
+from bot.chat.asks import CompareAsk
+from bot.commands import run_subcommand
+from bot.qa.answers.common import L
+from handlers.boundary import boundary
+from handlers.chat import compare_message
+from handlers.context import caller_of, log_context, services_of
+from handlers.post import error_message, respond_to
+
+
+def _lang(context: BoltContext) -> str:
+    services = services_of(context)
+    caller = caller_of(context)
+    stored = services.prefs.user_lang(team=caller.team, user=caller.user) if caller.user != "-" else None
+    return stored or services.settings.catalog.default_language
+
+
+def handle_compare_confirm(action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    services = services_of(context)
+    ctx = log_context(context, kind="compare_confirm")
+    lang: str = services.settings.catalog.default_language
+
+    def reply(message: str) -> None:
+        respond_to(respond, error_message(message, lang), replace=True, ctx=ctx)
+
+    with boundary(reply, lambda: lang, ctx):
+        lang = _lang(context)
+        command = services.pending.take(str(action.get("value") or ""))
+        if command is None:
+            reply(L(lang, "이 비교는 만료되었거나 이미 실행되었습니다.", "This comparison expired or already ran."))
+            return
+        caller = caller_of(context)
+        ask = run_subcommand(services, caller, command)
+        if not isinstance(ask, CompareAsk):  # the stored command is always a live compare
+            return
+        respond_to(
+            respond, compare_message(services, caller, replace(ask, confirmed=True), command), replace=True, ctx=ctx
+        )
+
+
+def handle_compare_cancel(context: BoltContext, respond: Respond, action: dict[str, Any]) -> None:
+    services = services_of(context)
+    ctx = log_context(context, kind="compare_cancel")
+    lang: str = services.settings.catalog.default_language
+    with boundary(lambda m: respond_to(respond, {"text": m}, replace=True, ctx=ctx), lang, ctx):
+        lang = _lang(context)
+        services.pending.take(str(action.get("value") or ""))
+        respond_to(respond, {"text": L(lang, "비교를 취소했습니다.", "Comparison cancelled.")}, replace=True, ctx=ctx)

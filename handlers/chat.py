@@ -1,0 +1,148 @@
+"""Showing model answers in Slack: a streamed chat turn in a thread, a `/bedrock try` thread, a comparison (with
+its cost confirmation). The core decides what to run (`bot.commands`); this module only puts it in Slack."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.caller import Caller
+from bot.chat.asks import ChatAsk, CompareAsk
+from bot.qa.answers.common import L
+from bot.services import Services
+from handlers.blocks.chat import (
+    compare_blocks,
+    compare_confirm_blocks,
+    compare_confirm_fallback_text,
+    compare_fallback_text,
+)
+from handlers.boundary import boundary
+from handlers.post import post, respond_to
+from handlers.stream import SlackStream
+
+log = logging.getLogger(__name__)
+TRY_PROMPT_CHARS = 2_800  # the prompt quoted in a try thread's first message (a section holds 3,000)
+
+
+def stream_turn(
+    services: Services,
+    client: WebClient,
+    *,
+    channel: str,
+    thread_ts: str | None,
+    caller: Caller,
+    ask: ChatAsk,
+    ctx: dict[str, Any],
+) -> None:
+    """One chat turn streamed into `channel`/`thread_ts`. Every failure ends up in the same place, in the user's
+    language: a refusal or "no model answered" replaces the placeholder; a bug gets an apology with an id."""
+    chat = services.settings.chat
+    stream = SlackStream(
+        client,
+        channel=channel,
+        thread_ts=thread_ts,
+        team_id=caller.team,
+        user_id=caller.user,
+        lang=ask.lang,
+        mode=chat.stream_mode,
+        interval_s=chat.stream_interval_s,
+        ctx=ctx,
+    )
+    stream.thinking()
+    with boundary(stream.fail, ask.lang, ctx):
+        stream.finish(services.chat.turn(caller, ask, stream))
+
+
+def start_try(
+    services: Services, client: WebClient, respond: Respond, *, caller: Caller, ask: ChatAsk, ctx: dict[str, Any]
+) -> None:
+    """`/bedrock try <model> <prompt>`: a message in the channel opens a thread bound to the model, and the answer
+    streams into it; replies in the thread continue the conversation."""
+    channel = caller.channel or ""
+    model = services.engine.catalog.models[ask.named or ""].name if ask.named else "?"
+    prompt = ask.text if len(ask.text) <= TRY_PROMPT_CHARS else ask.text[:TRY_PROMPT_CHARS] + "…"
+    head = L(ask.lang, f"🧪 <@{caller.user}>님이 *{model}* 에게:", f"🧪 <@{caller.user}> asked *{model}*:")
+    message: dict[str, Any] = {
+        "text": f"{head} {prompt}",
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": head}},
+            {"type": "section", "text": {"type": "plain_text", "text": prompt}},
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": L(
+                            ask.lang,
+                            "이 스레드에 답글을 달면 같은 모델과 대화가 이어집니다.",
+                            "Reply in this thread to keep talking to the same model.",
+                        ),
+                    }
+                ],
+            },
+        ],
+    }
+    try:
+        response = client.chat_postMessage(channel=channel, unfurl_links=False, **message)
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        log.warning("try: cannot post in the channel", extra={**ctx, "error": error})
+        respond_to(
+            respond,
+            {
+                "text": L(
+                    ask.lang,
+                    "이 채널에 글을 올릴 수 없습니다. 봇을 채널에 초대(`/invite @Bedrock Assistant`)하거나 "
+                    "봇과의 DM에서 다시 시도해 주세요.",
+                    "I cannot post in this channel. Invite me (`/invite @Bedrock Assistant`) or try again in a DM "
+                    "with me.",
+                )
+            },
+            ctx=ctx,
+        )
+        return
+    root = str(response["ts"])
+    services.threads.join(team=caller.team, channel=channel, thread_ts=root)
+    stream_turn(
+        services,
+        client,
+        channel=channel,
+        thread_ts=root,
+        caller=replace(caller, thread_ts=root),
+        ask=ask,
+        ctx={**ctx, "thread_ts": root},
+    )
+
+
+def compare_message(services: Services, caller: Caller, ask: CompareAsk, command: str) -> dict[str, Any]:
+    """The comparison's message, or — when its estimated cost is above the threshold and it is not confirmed
+    yet — the estimate with Confirm / Cancel buttons (the command waits in Redis under a short id)."""
+    if not ask.confirmed:
+        estimate = services.comparer.estimate(caller, ask)
+        if estimate.needs_confirmation:
+            pending_id = services.pending.put(command)
+            return {
+                "text": compare_confirm_fallback_text(estimate),
+                "blocks": compare_confirm_blocks(estimate, pending_id),
+            }
+    comparison = services.comparer.run(caller, ask)
+    return {"text": compare_fallback_text(comparison), "blocks": compare_blocks(comparison)}
+
+
+def compare_in_thread(
+    services: Services,
+    client: WebClient,
+    *,
+    channel: str,
+    thread_ts: str | None,
+    caller: Caller,
+    ask: CompareAsk,
+    command: str,
+    ctx: dict[str, Any],
+) -> None:
+    post(client, channel=channel, thread_ts=thread_ts, message=compare_message(services, caller, ask, command), ctx=ctx)
