@@ -13,12 +13,16 @@ to a model → a question the catalog answers → the catalog assistant (a model
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.caller import Caller
 from bot.chat.asks import ChatAsk, CompareAsk, parse_live
 from bot.chat.resolve import chat_model, is_chat_model
 from bot.errors import InputError, UsageError
+from bot.guardrails import view as guardrail_view
+from bot.guardrails.guard import where
 from bot.qa.answer import Answer
 from bot.qa.answers.common import L
 from bot.qa.answers.info import help_answer
@@ -33,6 +37,7 @@ from bot.qa.commands import (
 )
 from bot.qa.text import detect_lang
 from bot.store.client import answers
+from bot.store.interventions import today_in_digest_tz
 from bot.subcommands import OTHER_SUBCOMMANDS, OTHER_USAGE, other_subcommand
 
 if TYPE_CHECKING:
@@ -49,6 +54,10 @@ _SCOPES = {"me": "me", "나": "me", "channel": "channel", "채널": "channel"}
 
 def run_subcommand(services: Services, caller: Caller, text: str) -> Reply:
     """Run `/bedrock <subcommand> args` for `caller`; wrong arguments raise `UsageError` with the usage line."""
+    return _screened(services, caller, text.strip(), lambda masked: _subcommand(services, caller, masked))
+
+
+def _subcommand(services: Services, caller: Caller, text: str) -> Reply:
     sub, args, lang = split_command(text, services.engine.parser.default_lang)
     if not sub:
         return help_answer(services.engine.ctx, lang)
@@ -75,6 +84,8 @@ def run_subcommand(services: Services, caller: Caller, text: str) -> Reply:
             return reset(services, caller, lang)
         case "usage" as name:
             return _not_yet(name, lang)
+        case "guardrails":
+            return _guardrails(services, caller, args, lang)
     raise unknown_subcommand(sub, ALL_SUBCOMMANDS)
 
 
@@ -88,8 +99,12 @@ def answer_message(services: Services, caller: Caller, text: str) -> Reply:
             ko=f"메시지가 너무 깁니다 ({len(text):,}자). {MAX_MESSAGE:,}자 이내로 나눠서 보내 주세요.",
             en=f"That message is too long ({len(text):,} characters). Send it in parts under {MAX_MESSAGE:,}.",
         )
+    return _screened(services, caller, text, lambda masked: _route(services, caller, masked))
+
+
+def _route(services: Services, caller: Caller, text: str) -> Reply:
     if is_command(text):
-        return run_subcommand(services, caller, text)
+        return _subcommand(services, caller, text)
     lang = detect_lang(text, services.settings.catalog.default_language)
     if text.lower() in _RESET_WORDS:
         return reset(services, caller, lang)
@@ -102,6 +117,46 @@ def answer_message(services: Services, caller: Caller, text: str) -> Reply:
     if answer.intent != "not_understood":
         return answer
     return ChatAsk(text=text, lang=lang, feature="assistant", tools=True)
+
+
+def _screened(services: Services, caller: Caller, text: str, route: Callable[[str], Reply]) -> Reply:
+    """The input guardrails around routing: `route` sees only the masked text; a blocked message raises
+    `GuardBlocked`. A question the catalog answers reaches no model call, so it also passes Bedrock Guardrails'
+    ApplyGuardrail (when configured); a model call guards its input itself. Interventions are recorded with the
+    model the message was headed for, and the reply carries what to tell the user."""
+    guard = services.guard
+    lang = detect_lang(text, services.settings.catalog.default_language)
+    verdict = guard.check(text, "INPUT", lang)
+    if verdict.blocked:
+        guard.record(where(caller, model="-", feature="message"), "INPUT", verdict.hits)
+        raise guard.blocked(verdict)
+    reply = route(verdict.text)
+    if isinstance(reply, Answer):
+        verdict = guard.standalone(verdict)
+    if verdict.hits:
+        model, feature = _headed_for(services, caller, reply)
+        guard.record(where(caller, model=model, feature=feature), "INPUT", verdict.hits)
+    if verdict.blocked:
+        raise guard.blocked(verdict)
+    notices = guard.notices(verdict, lang)
+    match reply:
+        case ChatAsk():
+            return replace(reply, notices=notices)
+        case CompareAsk():
+            return replace(reply, notices=notices, command=verdict.text)
+        case _:
+            return replace(reply, notes=(*notices, *reply.notes)) if notices else reply
+
+
+def _headed_for(services: Services, caller: Caller, reply: Reply) -> tuple[str, str]:
+    """(model, feature) of where a message went: the catalog, a chat model, or the compared models."""
+    match reply:
+        case ChatAsk() as ask:
+            return services.chat.target(caller, ask.named), ask.feature
+        case CompareAsk() as ask:
+            return ",".join(ask.models), "compare"
+        case _:
+            return "catalog", "catalog"
 
 
 def _named_model(services: Services, text: str) -> tuple[str, str] | None:
@@ -177,6 +232,17 @@ def _model_defaults(services: Services, caller: Caller, lang: str) -> Answer:
         L(lang, f"바꾸려면: `{OTHER_USAGE['model']}`", f"To change: `{OTHER_USAGE['model']}`"),
     )
     return Answer(intent="settings", lang=lang, title=L(lang, "기본 모델", "Default models"), lines=lines)
+
+
+def _guardrails(services: Services, caller: Caller, args: str, lang: str) -> Answer:
+    services.access.require_admin(caller.user)
+    today = today_in_digest_tz()
+    match args.strip().lower():
+        case "":
+            return guardrail_view.describe(services.guard, lang, team=caller.team, today=today)
+        case "reload" | "다시읽기" | "리로드":
+            return guardrail_view.reload(services.guard, lang, team=caller.team, today=today)
+    raise UsageError(OTHER_USAGE["guardrails"], ko="알 수 없는 인자입니다.", en="Unknown argument.")
 
 
 def _status(services: Services, caller: Caller, lang: str) -> Answer:

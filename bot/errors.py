@@ -128,6 +128,10 @@ class ModelUnavailable(BotError):
         )
 
 
+class GuardBlocked(BotError):
+    """The guardrails blocked a message or an answer. The message names what (types, a topic), never the values."""
+
+
 class StartupError(BotError):
     """A service serve needs is not reachable at start-up (Redis, Slack). Exit code 69: EX_UNAVAILABLE."""
 

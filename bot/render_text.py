@@ -71,6 +71,8 @@ def render_comparison(comparison: Comparison) -> str:
             out.append(interrupted_mark(r.lang))
         if r.ok:
             out.append(f"— {footer(r)}")
+        out.extend(f"ℹ️ {n}" for n in r.notices)
         out.append("")
     out.append(comparison.summary)
+    out.extend(f"ℹ️ {n}" for n in comparison.notices)
     return "\n".join(out) + "\n"

@@ -14,6 +14,8 @@ from bot.chat.chat import Chat
 from bot.chat.compare import Comparer
 from bot.chat.model import BedrockChatModel, ChatModel
 from bot.console import build_engine
+from bot.guardrails.bedrock import BedrockGuardrail
+from bot.guardrails.guard import Guard
 from bot.qa.engine import Engine
 from bot.settings import Settings
 from bot.store.client import connect
@@ -38,6 +40,7 @@ class Services:
     access: AccessPolicy
     memory: MemoryStore
     pending: Pending
+    guard: Guard
     chat: Chat
     comparer: Comparer
 
@@ -63,14 +66,22 @@ def build_services(
     prefs = Prefs(r)
     memory: MemoryStore = LocalMemory() if offline else Memory(r, settings.chat.memory_ttl_days * 24 * 60 * 60)
     threads = settings.server.listener_threads
+    client_: Any = None
+    guardrail: BedrockGuardrail | None = None
+    if settings.guard.guardrail_id:
+        client_ = bedrock_client(settings.aws, settings.chat, pool=threads)
+        guardrail = BedrockGuardrail(client_, settings.guard.guardrail_id, settings.guard.guardrail_version)
+    guard = Guard(settings.guard, redis_client=None if offline else r, bedrock=guardrail)
     if model is None:
-        model = BedrockChatModel(bedrock_client(settings.aws, settings.chat, pool=threads), settings.aws.region)
+        client_ = client_ or bedrock_client(settings.aws, settings.chat, pool=threads)
+        model = BedrockChatModel(client_, settings.aws.region, guard.converse_config())
     chat = Chat(
         engine=engine,
         access=access,
         prefs=None if offline else prefs,
         memory=memory,
         model=model,
+        guard=guard,
         settings=settings.chat,
         region=settings.aws.region,
         default_model=settings.assistant.default_model,
@@ -87,6 +98,7 @@ def build_services(
         access=access,
         memory=memory,
         pending=Pending(r),
+        guard=guard,
         chat=chat,
         comparer=Comparer(chat, pool),
     )

@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG_DIR = ROOT / "config" / "catalog"
 DEFAULT_CONCEPTS_DIR = ROOT / "config" / "concepts"
 DEFAULT_ACCESS_FILE = ROOT / "config" / "access.yaml"
+DEFAULT_GUARD_FILE = ROOT / "config" / "guardrails.yaml"
 _REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$")
 _HTTP_URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 
@@ -276,6 +277,40 @@ class ChatSettings(_Group):
         return tuple(k.strip() for k in self.fallback_models.split(",") if k.strip())
 
 
+class GuardSettings(_Group):
+    """Guardrails: the local policy file, Bedrock Guardrails, and how interventions are kept."""
+
+    model_config = SettingsConfigDict(env_prefix="BRA_")
+
+    guard_policy_file: Path = Field(
+        DEFAULT_GUARD_FILE, description="guardrail policy YAML: PII actions, custom regexes, topics, words, attacks"
+    )
+    guardrail_id: str | None = Field(
+        None, description="Bedrock guardrail id or ARN; empty: local policy only (it always runs)"
+    )
+    guardrail_version: str = Field("DRAFT", pattern=r"^(DRAFT|[1-9][0-9]{0,7})$", description="its version")
+    guard_reload_check_s: float = Field(
+        5.0, ge=0, le=3600, description="seconds between checks whether another replica reloaded the policy"
+    )
+    guard_retention_days: int = Field(90, ge=1, le=3650, description="days daily intervention counts are kept")
+    guard_events_max: int = Field(
+        10_000, ge=100, le=10_000_000, description="most raw intervention events kept (a capped Redis stream)"
+    )
+
+    @field_validator("guard_policy_file")
+    @classmethod
+    def _policy(cls, value: Path) -> Path:
+        value = value.expanduser()
+        if not value.is_file():
+            raise ValueError(f"'{value}' is not a file; point it at a policy like config/guardrails.yaml")
+        return value.resolve()
+
+    @field_validator("guardrail_id", mode="before")
+    @classmethod
+    def _empty(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
 class LogSettings(_Group):
     """Logging. Secrets and unmasked text are never logged whatever the level."""
 
@@ -306,6 +341,7 @@ class Settings(BaseModel):
     catalog: CatalogSettings = Field(default_factory=CatalogSettings, description="catalog data and defaults")
     assistant: AssistantSettings = Field(default_factory=AssistantSettings, description="assistant defaults")
     chat: ChatSettings = Field(default_factory=ChatSettings, description="chatting with models")
+    guard: GuardSettings = Field(default_factory=GuardSettings, description="guardrails")
     log: LogSettings = Field(default_factory=LogSettings, description="logging")
 
     @classmethod

@@ -9,6 +9,7 @@ OTHER_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "reset": ("reset", "초기화"),
     "usage": ("usage", "사용량"),
     "status": ("status", "상태"),
+    "guardrails": ("guardrails", "guardrail", "가드레일"),
 }
 OTHER_USAGE = {
     "model": "/bedrock model [<model> [me|channel]]",
@@ -16,6 +17,7 @@ OTHER_USAGE = {
     "reset": "/bedrock reset",
     "usage": "/bedrock usage [me|channel|all] [today|week|month]",
     "status": "/bedrock status",
+    "guardrails": "/bedrock guardrails [reload]",
 }
 
 

@@ -6,8 +6,10 @@ import importlib
 
 import pytest
 
+BENCHMARKS = ["bench_chat_concurrency", "bench_chat_overhead", "bench_chat_tokens", "bench_guardrails", "bench_pii_engines"]
 
-@pytest.mark.parametrize("name", ["bench_chat_concurrency", "bench_chat_overhead", "bench_chat_tokens"])
+
+@pytest.mark.parametrize("name", BENCHMARKS)
 def test_a_chat_benchmark_imports_and_shows_its_help(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     module = importlib.import_module(f"benchmarks.{name}")
     with pytest.raises(SystemExit) as exit_info:

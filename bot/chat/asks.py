@@ -15,7 +15,8 @@ from bot.qa.engine import Engine
 class ChatAsk:
     """A message for a model, as the router understood it. `named`: a model the user named for this turn;
     `bind`: keep the thread on that model (try, a named model); `tools`: the catalog assistant (free-form
-    questions the catalog parser could not read)."""
+    questions the catalog parser could not read). `text` passed the input guardrails (masked); `notices` say
+    what they did."""
 
     text: str
     lang: str
@@ -23,6 +24,7 @@ class ChatAsk:
     named: str | None = None
     bind: bool = False
     tools: bool = False
+    notices: tuple[str, ...] = ()
 
 
 USAGE = "/bedrock compare <model1,model2[,…]> <prompt>"
@@ -31,10 +33,14 @@ _LIST = re.compile(r"^\s*([^\s,]+(?:\s*,\s*[^\s,]+)+)\s+(.+)$", re.DOTALL)
 
 @dataclass(frozen=True)
 class CompareAsk:
+    """`command`: the guarded (masked) command line, kept while a costly compare waits for confirmation."""
+
     models: tuple[str, ...]
     prompt: str
     lang: str
     confirmed: bool = False
+    notices: tuple[str, ...] = ()
+    command: str = ""
 
 
 def parse_live(engine: Engine, args: str, lang: str, max_models: int) -> CompareAsk | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -22,15 +22,17 @@ from bot.caller import Caller
 from bot.catalog.schema import Model
 from bot.chat.asks import ChatAsk
 from bot.chat.cost import call_cost
-from bot.chat.model import ChatModel, Completion, ModelError, ModelRequest
+from bot.chat.model import ChatModel, Completion, ModelError, ModelRequest, ToolCall
 from bot.chat.reliability import Backoff, call_with_fallback
 from bot.chat.resolve import Choice, choose, is_chat_model, model_id_for
-from bot.chat.summary import Summariser
+from bot.chat.summary import Summariser, extractive
 from bot.chat.tokens import MESSAGE_OVERHEAD, estimate_tokens
 from bot.chat.tools import SPECS, run_tool
 from bot.chat.types import ChatResult, Cost, Sink, Usage
 from bot.chat.window import fold_count, history_budget
 from bot.errors import ModelUnavailable, StoreUnavailable
+from bot.guardrails.guard import Guard, where
+from bot.guardrails.verdict import Source
 from bot.prompts import render
 from bot.qa.answers.common import L
 from bot.qa.engine import Engine
@@ -63,6 +65,7 @@ class Chat:
         prefs: Prefs | None,
         memory: MemoryStore | None,
         model: ChatModel,
+        guard: Guard,
         settings: ChatSettings,
         region: str,
         default_model: str,
@@ -74,6 +77,7 @@ class Chat:
         English; the prompts tell the model to answer in the user's language."""
         self.engine, self.access, self.prefs, self.memory = engine, access, prefs, memory
         self.model, self.settings, self.region, self.default_model = model, settings, region, default_model
+        self.guard = guard
         self.catalog = engine.catalog
         self.backoff = Backoff(settings.model_retries, settings.retry_base_s, settings.retry_max_s)
         self.today = today
@@ -99,6 +103,13 @@ class Chat:
             thread_model=thread_model,
             default=self.default_model,
         )
+
+    def target(self, caller: Caller, named: str | None) -> str:
+        """The model a message is headed for (named, the thread's, the defaults), or "-" when none may answer."""
+        try:
+            return self.choose(caller, named, self.bound_model(caller)).key
+        except Exception:  # only a label for the intervention record; the turn reports the error
+            return "-"
 
     def chain(self, caller: Caller, first: str) -> list[str]:
         """The chosen model, then the configured fallbacks this user may use (each once)."""
@@ -139,6 +150,7 @@ class Chat:
         """Answer `ask` in the caller's thread. Raises `ModelUnavailable` when no model answers, `AccessDenied`
         for a model the policy refuses, `InputError` for a message no window can hold."""
         lang, ref, acc = ask.lang, self.thread_ref(caller), _Turn()
+        acc.notices.extend(ask.notices)
         state = self._load(ref, acc, lang)
         choice = self.choose(caller, ask.named, state.model)
         if ask.bind and self.memory is not None and state.model != choice.key:
@@ -166,8 +178,9 @@ class Chat:
             )
 
         chain = self.chain(caller, choice.key)
+        guarded = self.guard.stream(sink, lang)
         try:
-            answered = call_with_fallback(self.model, chain, build, sink, self.backoff)
+            answered = call_with_fallback(self.model, chain, build, guarded, self.backoff)
         except ModelError as exc:
             tried = [self.catalog.models[k].name for k in chain]
             log.warning("no model answered", extra={**metadata, "error": exc.code, "tried": len(tried)})
@@ -183,10 +196,17 @@ class Chat:
                 )
             )
         if done.tool_calls and not done.interrupted:
-            done = self._tool_loop(build(key), done, sink, lang)
+            done = self._tool_loop(caller, ask.feature, build(key), done, guarded, lang)
         acc.usage = acc.usage + done.usage
-        text = done.text
-        if self.memory is not None and text and memory_off(lang) not in acc.notices:
+        verdict = guarded.finish()
+        text, error = guarded.text, None
+        self.record_bedrock(caller, key, ask.feature, done.guardrail)
+        self.guard.record(where(caller, model=key, feature=ask.feature), "OUTPUT", verdict.hits)
+        acc.notices.extend(self.guard.notices(verdict, lang))
+        if verdict.blocked:
+            error = self.guard.blocked(verdict).message(lang)
+        remember = not verdict.blocked and not any(h.action == "block" for hs in done.guardrail.values() for h in hs)
+        if self.memory is not None and text and remember and memory_off(lang) not in acc.notices:
             turns = [
                 Turn("user", ask.text, estimate_tokens(ask.text) + MESSAGE_OVERHEAD),
                 Turn("assistant", text, estimate_tokens(text) + MESSAGE_OVERHEAD, key),
@@ -203,6 +223,7 @@ class Chat:
             cost=call_cost(self.catalog, key, self.region, acc.usage),
             stop_reason=done.stop_reason,
             interrupted=done.interrupted,
+            error=error,
             notices=tuple(dict.fromkeys(acc.notices)),
             thread=ref.thread,
         )
@@ -210,6 +231,17 @@ class Chat:
         return result
 
     # -- pieces ------------------------------------------------------------------------------------------------
+
+    def record_bedrock(self, caller: Caller, model: str, feature: str, trace: Mapping[Source, list[Any]]) -> None:
+        for source, hits in trace.items():
+            self.guard.record(where(caller, model=model, feature=feature), source, hits)
+
+    def _guarded(self, caller: Caller, model: str, feature: str, text: str, source: Source, lang: str) -> str:
+        """A text that goes to or comes from a model outside the streamed answer (tool inputs and results,
+        summaries): masked, interventions recorded. A blocked one becomes the policy's message."""
+        verdict = self.guard.check(text, source, lang)
+        self.guard.record(where(caller, model=model, feature=feature), source, verdict.hits)
+        return self.guard.blocked(verdict).message(lang) if verdict.blocked else verdict.text
 
     def _system(self, model: Model, ask: ChatAsk) -> str:
         today = self.today().isoformat()
@@ -247,6 +279,11 @@ class Chat:
         if folded.model is not None and folded.usage is not None:  # a call of its own, on its own model's price
             summary_cost = call_cost(self.catalog, folded.model, self.region, folded.usage)
             log_call(folded.model, folded.usage, summary_cost, caller.metadata("summary"))
+        if folded.model is not None:  # a model wrote it: it passes the output guardrails like an answer
+            verdict = self.guard.check(folded.text, "OUTPUT", lang)
+            self.guard.record(where(caller, model=folded.model, feature="summary"), "OUTPUT", verdict.hits)
+            masked = replace(folded, text=verdict.text, tokens=estimate_tokens(verdict.text))
+            folded = extractive(state.summary, state.turns[:n], lang) if verdict.blocked else masked
         if self.memory is not None:
             self._safely(
                 lambda m: m.fold(ref, upto=state.folded + n, summary=folded.text, summary_tokens=folded.tokens),
@@ -290,19 +327,32 @@ class Chat:
         messages.append(HumanMessage(content=text))
         return messages
 
-    def _tool_loop(self, request: ModelRequest, done: Completion, sink: Sink, lang: str) -> Completion:
-        """Run the assistant's tool calls against the catalog and call again, at most `tool_rounds` times."""
+    def _tool_loop(
+        self, caller: Caller, feature: str, request: ModelRequest, done: Completion, sink: Sink, lang: str
+    ) -> Completion:
+        """Run the assistant's tool calls against the catalog and call again, at most `tool_rounds` times. Tool
+        inputs (written by the model) and results (going to it) pass the guardrails like any other text."""
         messages = list(request.messages)
         usage, texts = done.usage, [done.text] if done.text else []
+        trace = {source: list(hits) for source, hits in done.guardrail.items()}
         rounds = 0
         while done.tool_calls and done.message is not None and rounds < self.settings.tool_rounds:
             rounds += 1
-            messages.append(done.message)
-            for call in done.tool_calls:
+            key = request.model_key
+            calls = [
+                replace(call, args={
+                    k: self._guarded(caller, key, feature, v, "OUTPUT", lang) if isinstance(v, str) else v
+                    for k, v in call.args.items()
+                })
+                for call in done.tool_calls
+            ]  # fmt: skip
+            messages.append(self._masked_message(done.message, calls, lang))
+            for call in calls:
                 result = run_tool(self.engine, call.name, call.args, lang)
                 log.info("catalog tool used", extra={"tool": call.name, "ok": result.ok})
+                content = self._guarded(caller, key, feature, result.text, "INPUT", lang)
                 messages.append(
-                    ToolMessage(content=result.text, tool_call_id=call.id, status="success" if result.ok else "error")
+                    ToolMessage(content=content, tool_call_id=call.id, status="success" if result.ok else "error")
                 )
             if texts:
                 sink("\n\n")
@@ -323,13 +373,33 @@ class Chat:
             usage = usage + done.usage
             if done.text:
                 texts.append(done.text)
+            for source, hits in done.guardrail.items():
+                trace.setdefault(source, []).extend(hits)
         return Completion(
             text="\n\n".join(texts),
             usage=usage,
             stop_reason=done.stop_reason,
             interrupted=done.interrupted,
             error=done.error,
+            guardrail=trace,
         )
+
+
+    def _masked_message(self, message: AIMessage, calls: list[ToolCall], lang: str) -> AIMessage:
+        """The assistant's tool-call message as it goes back to the model: its text masked, its tool inputs the
+        guarded ones (langchain-aws writes `tool_calls` over the toolUse blocks' inputs)."""
+        content = message.content
+        if isinstance(content, list):
+            content = [
+                {**b, "text": self.guard.check(str(b["text"]), "OUTPUT", lang).text}
+                if isinstance(b, dict) and b.get("type") == "text" and "text" in b
+                else b
+                for b in content
+            ]
+        elif content:
+            content = self.guard.check(content, "OUTPUT", lang).text
+        tool_calls = [{"id": c.id, "name": c.name, "args": c.args, "type": "tool_call"} for c in calls]
+        return AIMessage(content=content, tool_calls=tool_calls)
 
 
 def memory_off(lang: str) -> str:

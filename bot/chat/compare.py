@@ -23,6 +23,7 @@ from bot.chat.resolve import model_id_for, require_allowed
 from bot.chat.tokens import MESSAGE_OVERHEAD, estimate_tokens
 from bot.chat.types import ChatResult, CompareEstimate, Comparison, Cost, Usage, ignore
 from bot.errors import ModelUnavailable
+from bot.guardrails.guard import where
 from bot.prompts import render
 from bot.qa.answers.common import L
 from bot.qa.format import usd
@@ -68,7 +69,13 @@ class Comparer:
             require_allowed(self.chat.catalog, self.chat.access, caller.user, key)
         futures = [self.pool.submit(self._one, caller, ask, key) for key in ask.models]
         results = tuple(f.result() for f in futures)
-        return Comparison(lang=ask.lang, prompt=ask.prompt, results=results, summary=summary(results, ask.lang))
+        return Comparison(
+            lang=ask.lang,
+            prompt=ask.prompt,
+            results=results,
+            summary=summary(results, ask.lang),
+            notices=ask.notices,
+        )
 
     def _system(self, ask: CompareAsk, name: str = "the model") -> str:
         return render("chat_system", self.chat.prompt_lang, model_name=name, today=self.chat.today().isoformat())
@@ -91,12 +98,17 @@ class Comparer:
             return base(text="", usage=Usage(), cost=Cost(None, chat.region), error=error)
         cost = call_cost(chat.catalog, key, chat.region, done.usage)
         log_call(key, done.usage, cost, metadata, interrupted=done.interrupted)
+        chat.record_bedrock(caller, key, "compare", done.guardrail)
+        verdict = chat.guard.check(done.text, "OUTPUT", ask.lang)
+        chat.guard.record(where(caller, model=key, feature="compare"), "OUTPUT", verdict.hits)
         return base(
-            text=done.text,
+            text="" if verdict.blocked else verdict.text,
             usage=done.usage,
             cost=cost,
             stop_reason=done.stop_reason,
             interrupted=done.interrupted,
+            error=chat.guard.blocked(verdict).message(ask.lang) if verdict.blocked else None,
+            notices=chat.guard.notices(verdict, ask.lang),
         )
 
 

@@ -23,8 +23,11 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 
 from bot.chat.tokens import estimate_tokens
 from bot.chat.types import Sink, Usage
+from bot.guardrails.bedrock import trace_hits
+from bot.guardrails.verdict import Hit, Source
 
 log = logging.getLogger(__name__)
+GuardTrace = dict[Source, list[Hit]]
 
 RETRYABLE_CODES = frozenset(
     {
@@ -81,6 +84,7 @@ class Completion:
     message: AIMessage | None = None  # the assistant message as sent back to the model in a tool loop
     interrupted: bool = False
     error: ModelError | None = field(default=None, compare=False)
+    guardrail: GuardTrace = field(default_factory=dict)  # Bedrock Guardrails' interventions, by source
 
 
 class ChatModel(Protocol):
@@ -120,9 +124,11 @@ def classify(exc: BaseException) -> ModelError:
 class BedrockChatModel:
     """`ChatModel` over ChatBedrockConverse: one LangChain model object per Bedrock id, one boto3 client."""
 
-    def __init__(self, client: Any, region: str) -> None:
+    def __init__(self, client: Any, region: str, guardrail: Mapping[str, str] | None = None) -> None:
+        """`guardrail`: Bedrock Guardrails' `guardrailConfig` for every call (the last user turn is guarded)."""
         self._client = client
         self._region = region
+        self._guardrail = dict(guardrail) if guardrail else None
         self._models: dict[str, ChatBedrockConverse] = {}
         self._lock = threading.Lock()
 
@@ -130,7 +136,13 @@ class BedrockChatModel:
         with self._lock:
             model = self._models.get(model_id)
             if model is None:
-                model = ChatBedrockConverse(model_id=model_id, client=self._client, region_name=self._region)
+                model = ChatBedrockConverse(
+                    model_id=model_id,
+                    client=self._client,
+                    region_name=self._region,
+                    guardrail_config=self._guardrail,
+                    guard_last_turn_only=self._guardrail is not None,
+                )
                 self._models[model_id] = model
             return model
 
@@ -200,7 +212,17 @@ class BedrockChatModel:
             message=message,
             interrupted=error is not None,
             error=error,
+            guardrail=_guardrail(meta, stop, usage),
         )
+
+
+def _guardrail(meta: Mapping[str, Any], stop: str, usage: Usage) -> GuardTrace:
+    """Bedrock Guardrails' interventions from the trace. Without a trace, an intervention with no output tokens
+    was on the input (the model never ran), otherwise on the output."""
+    found = trace_hits(meta.get("trace")) if meta.get("trace") else {"INPUT": [], "OUTPUT": []}
+    if stop == "guardrail_intervened" and not (found["INPUT"] or found["OUTPUT"]):
+        found["INPUT" if usage.output_tokens == 0 else "OUTPUT"].append(Hit("bedrock:guardrail", "block", "bedrock"))
+    return found if found["INPUT"] or found["OUTPUT"] else {}
 
 
 def _text_of(chunk: AIMessageChunk) -> str:

@@ -96,6 +96,7 @@ class Comparison:
     prompt: str
     results: tuple[ChatResult, ...]
     summary: str
+    notices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -102,3 +102,16 @@ def feedback_counts(day: str, model: str) -> str:
 
 def feedback_models(day: str) -> str:
     return FEEDBACK_MODELS.format(day=day)
+
+
+# Guardrail interventions (DESIGN §5.3), never the matched text. GUARD_DAY is a hash per team and day (Asia/Seoul)
+# counting interventions by "source|kind|action|engine|model|channel|user"; it expires BRA_GUARD_RETENTION_DAYS
+# after its day. GUARD_EVENTS is a stream of the raw events capped at about BRA_GUARD_EVENTS_MAX entries.
+# GUARD_GENERATION counts policy reloads, so every replica reloads when an admin reloads one of them.
+GUARD_DAY = PREFIX + ":guard:day:{team}:{day}"
+GUARD_EVENTS = PREFIX + ":guard:events"
+GUARD_GENERATION = PREFIX + ":guard:gen"
+
+
+def guard_day(team: str, day: str) -> str:
+    return GUARD_DAY.format(team=team, day=day)

@@ -40,7 +40,8 @@ def handle_user_message(
         if text.strip() and services.threads.claim_title(
             team=context.team_id or "-", channel=channel, thread_ts=thread_ts
         ):
-            set_title(text.strip()[:TITLE_CHARS])
+            title = services.guard.check(text.strip(), "INPUT", lang).text  # never an unmasked value
+            set_title(title[:TITLE_CHARS])
     except Exception as exc:
         log.warning("assistant status/title failed", extra={**ctx, "error": repr(exc)})
     answer_in_thread(context, client, channel=channel, thread_ts=thread_ts, text=text, kind="assistant_message")

@@ -158,6 +158,8 @@ def compare_blocks(comparison: Comparison) -> list[Block]:
         blocks += [{"type": "divider"}, *_compare_result(i, result, room)]
     if comparison.summary.strip():
         blocks += [{"type": "divider"}, context([to_mrkdwn(comparison.summary)])]
+    if (notes := notices_block(comparison.notices)) is not None:
+        blocks.append(notes)
     return blocks
 
 
@@ -178,7 +180,8 @@ def _compare_result(i: int, result: ChatResult, room: int) -> list[Block]:
         tokens_line(usage, lang),
         cost_text(result.cost, lang),
     ]
-    return [section(fit(f"{title}\n{body}", TEXT_LIMIT)), context([escape(" · ".join(facts))])]
+    shown = " · ".join([*facts, *result.notices])
+    return [section(fit(f"{title}\n{body}", TEXT_LIMIT)), context([escape(shown)])]
 
 
 def compare_fallback_text(comparison: Comparison) -> str:

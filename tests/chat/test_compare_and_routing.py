@@ -17,8 +17,11 @@ from tests.chat.conftest import CALLER
 
 
 def test_compare_with_a_prompt_is_live_and_without_is_the_catalog_table(services: Services) -> None:
-    live = run_subcommand(services, CALLER, "compare nova-pro,claude-3-haiku 이 문장을 요약해줘")
-    assert live == CompareAsk(models=("nova-pro", "claude-3-haiku"), prompt="이 문장을 요약해줘", lang="ko")
+    command = "compare nova-pro,claude-3-haiku 이 문장을 요약해줘"
+    live = run_subcommand(services, CALLER, command)
+    assert live == CompareAsk(
+        models=("nova-pro", "claude-3-haiku"), prompt="이 문장을 요약해줘", lang="ko", command=command
+    )
     table = run_subcommand(services, CALLER, "compare nova-pro, claude-3-haiku")
     assert isinstance(table, Answer) and table.intent == "compare"
     assert isinstance(run_subcommand(services, CALLER, "compare nova-pro,claude-3-haiku seoul"), Answer)

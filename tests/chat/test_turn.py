@@ -32,7 +32,9 @@ def test_a_turn_streams_prices_remembers_and_tags_the_call(services: Services, l
     pieces: list[str] = []
     result = services.chat.turn(CALLER, ask(), pieces.append)
 
-    assert len(pieces) > 1 and "".join(pieces) == result.text  # streamed, in order, nothing lost
+    # in order, nothing lost (a short answer comes in one piece: the output guardrails hold back the last
+    # characters until they cannot be part of a sensitive value; tests/chat/test_guardrails.py streams a long one)
+    assert pieces and "".join(pieces) == result.text
     assert result.text.startswith("[local Amazon Nova Lite]") and result.model == "nova-lite"
     usage = result.usage
     assert usage.output_tokens > 0 and usage.prompt_tokens > 0 and usage.ttft_ms is not None

@@ -10,6 +10,7 @@ import pytest
 import redis
 
 from bot.bedrock_local import LocalBedrock
+from bot.settings import GuardSettings
 from tests.slack.harness import Harness, build_harness
 from tests.support.slack_mock import SlackMock
 
@@ -27,8 +28,15 @@ def make_harness(
     """Harnesses on the test Redis and the local Bedrock endpoint; keywords override chat settings."""
     made: list[Harness] = []
 
-    def make(access: dict[str, Any] | None = None, client: redis.Redis | None = None, **chat: Any) -> Harness:
-        harness = build_harness(slack, redis_url, tmp_path, access, client, bedrock_url=local_bedrock.url, **chat)
+    def make(
+        access: dict[str, Any] | None = None,
+        client: redis.Redis | None = None,
+        guard: GuardSettings | None = None,
+        **chat: Any,
+    ) -> Harness:
+        harness = build_harness(
+            slack, redis_url, tmp_path, access, client, bedrock_url=local_bedrock.url, guard=guard, **chat
+        )
         made.append(harness)
         return harness
 

@@ -19,7 +19,15 @@ from pydantic import SecretStr
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.services import Services, build_services
-from bot.settings import AssistantSettings, AwsSettings, ChatSettings, RedisSettings, Settings, SlackSettings
+from bot.settings import (
+    AssistantSettings,
+    AwsSettings,
+    ChatSettings,
+    GuardSettings,
+    RedisSettings,
+    Settings,
+    SlackSettings,
+)
 from bot.slack_app import create_app, web_client
 from tests.support import slack_requests as sr
 from tests.support.slack_mock import Call, SlackMock
@@ -87,8 +95,16 @@ class Harness:
         return self.slack.calls
 
 
-def settings_for(slack: SlackMock, redis_url: str, access_file: Path, bedrock_url: str, **chat: Any) -> Settings:
+def settings_for(
+    slack: SlackMock,
+    redis_url: str,
+    access_file: Path,
+    bedrock_url: str,
+    guard: GuardSettings | None = None,
+    **chat: Any,
+) -> Settings:
     return Settings(
+        guard=guard or GuardSettings(),
         aws=AwsSettings(bedrock_endpoint_url=bedrock_url, region="us-east-1"),
         chat=ChatSettings(**{"retry_base_s": 0.0, "retry_max_s": 0.0, **chat}),
         slack=SlackSettings(
@@ -107,11 +123,12 @@ def build_harness(
     client: redis.Redis | None = None,
     *,
     bedrock_url: str,
+    guard: GuardSettings | None = None,
     **chat: Any,
 ) -> Harness:
     access_file = tmp_path / "access.yaml"
     access_file.write_text(yaml.safe_dump(access or {}), encoding="utf-8")
-    settings = settings_for(slack, redis_url, access_file, bedrock_url, **chat)
+    settings = settings_for(slack, redis_url, access_file, bedrock_url, guard, **chat)
     services = build_services(settings, client)
     executor = TrackingExecutor()
     app = create_app(services, web_client(settings.slack), executor=executor)
