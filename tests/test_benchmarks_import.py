@@ -6,7 +6,13 @@ import importlib
 
 import pytest
 
-BENCHMARKS = ["bench_chat_concurrency", "bench_chat_overhead", "bench_chat_tokens", "bench_guardrails", "bench_pii_engines"]
+BENCHMARKS = [
+    "bench_chat_concurrency",
+    "bench_chat_overhead",
+    "bench_chat_tokens",
+    "bench_guardrails",
+    "bench_pii_engines",
+]
 
 
 @pytest.mark.parametrize("name", BENCHMARKS)
