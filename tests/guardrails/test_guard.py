@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 import redis
+from pydantic import SecretStr
 
 from bot.caller import Caller
 from bot.errors import ConfigError, GuardBlocked
 from bot.guardrails.guard import Guard, where
+from bot.settings import RedisSettings
 from bot.store import keys
+from bot.store.client import connect
 from bot.store.interventions import today_in_digest_tz
 from tests.guardrails.support import AWS_KEY, PHONE, RRN, guard_settings, policy_file
 
@@ -100,7 +103,7 @@ def test_a_reload_on_one_replica_reaches_the_others(redis_client: redis.Redis, t
 
 
 def test_without_redis_interventions_are_not_recorded_but_checks_still_run() -> None:
-    dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    dead = connect(RedisSettings(url=SecretStr("redis://127.0.0.1:1/0")))  # the bot's client, nothing listening
     guard = Guard(guard_settings(guard_reload_check_s=0), redis_client=dead)
     verdict = guard.screen(f"전화 {PHONE}", "INPUT", "ko", where=where(CALLER, model="-", feature="chat"))
     assert verdict.text == "전화 [전화번호]"
