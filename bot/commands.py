@@ -5,7 +5,9 @@ for a model: `try`, a thread bound to a model, a named model, or a free-form que
 or a `CompareAsk` (`compare <m1,m2> <prompt>`). Front ends run the asks through `services.chat` / `.comparer`
 and render the results.
 
-Routing of a message, most specific first: a command → `reset` in a thread → `<model>: prompt` → a thread bound
+Every message and command line first passes the input guardrails (`_screened`): routing, the catalog, memory and
+models see only the masked text, and a blocked message raises `GuardBlocked`. Routing of a message, most specific
+first: a command → `reset` in a thread → `<model>: prompt` → a thread bound
 to a model → a question the catalog answers → the catalog assistant (a model with the catalog as tools).
 `usage` checks its arguments and says plainly that usage reports are not enabled yet (issue 6).
 """
