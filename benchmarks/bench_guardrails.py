@@ -30,6 +30,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from benchmarks.slack_server import percentile
 from bot.guardrails.guard import Guard
 from bot.guardrails.pii import ENTITY_TYPES
 from bot.settings import GuardSettings
@@ -61,11 +62,6 @@ CLEAN_KO = (
     "추가로 RAG 파이프라인의 청크 크기와 임베딩 모델도 추천해 주세요. 검토 회의는 목요일 오전 10시입니다. "
     "회의 전에 자료를 공유 드라이브에 올려 주시면 정말 감사하겠습니다."
 )
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
 
 
 def timed(fn: Callable[[], object], runs: int) -> list[float]:

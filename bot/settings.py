@@ -219,6 +219,14 @@ class CatalogSettings(_Group):
         return value.resolve()
 
 
+def existing_file(value: Path, example: str) -> Path:
+    """A settings path that must name a file, resolved; the error says what to point it at."""
+    value = value.expanduser()
+    if not value.is_file():
+        raise ValueError(f"'{value}' is not a file; point it at {example}")
+    return value.resolve()
+
+
 class AssistantSettings(_Group):
     """Defaults of the assistant itself."""
 
@@ -235,10 +243,7 @@ class AssistantSettings(_Group):
     @field_validator("access_file")
     @classmethod
     def _file(cls, value: Path) -> Path:
-        value = value.expanduser()
-        if not value.is_file():
-            raise ValueError(f"'{value}' is not a file; point it at an access policy like config/access.yaml")
-        return value.resolve()
+        return existing_file(value, "an access policy like config/access.yaml")
 
 
 class ChatSettings(_Group):
@@ -300,10 +305,7 @@ class GuardSettings(_Group):
     @field_validator("guard_policy_file")
     @classmethod
     def _policy(cls, value: Path) -> Path:
-        value = value.expanduser()
-        if not value.is_file():
-            raise ValueError(f"'{value}' is not a file; point it at a policy like config/guardrails.yaml")
-        return value.resolve()
+        return existing_file(value, "a policy like config/guardrails.yaml")
 
     @field_validator("guardrail_id", mode="before")
     @classmethod

@@ -239,8 +239,7 @@ class Chat:
     def _guarded(self, caller: Caller, model: str, feature: str, text: str, source: Source, lang: str) -> str:
         """A text that goes to or comes from a model outside the streamed answer (tool inputs and results,
         summaries): masked, interventions recorded. A blocked one becomes the policy's message."""
-        verdict = self.guard.check(text, source, lang)
-        self.guard.record(where(caller, model=model, feature=feature), source, verdict.hits)
+        verdict = self.guard.judge(text, source, lang, where=where(caller, model=model, feature=feature))
         return self.guard.blocked(verdict).message(lang) if verdict.blocked else verdict.text
 
     def _system(self, model: Model, ask: ChatAsk) -> str:
@@ -280,8 +279,8 @@ class Chat:
             summary_cost = call_cost(self.catalog, folded.model, self.region, folded.usage)
             log_call(folded.model, folded.usage, summary_cost, caller.metadata("summary"))
         if folded.model is not None:  # a model wrote it: it passes the output guardrails like an answer
-            verdict = self.guard.check(folded.text, "OUTPUT", lang)
-            self.guard.record(where(caller, model=folded.model, feature="summary"), "OUTPUT", verdict.hits)
+            summarised = where(caller, model=folded.model, feature="summary")
+            verdict = self.guard.judge(folded.text, "OUTPUT", lang, where=summarised)
             masked = replace(folded, text=verdict.text, tokens=estimate_tokens(verdict.text))
             folded = extractive(state.summary, state.turns[:n], lang) if verdict.blocked else masked
         if self.memory is not None:

@@ -99,8 +99,7 @@ class Comparer:
         cost = call_cost(chat.catalog, key, chat.region, done.usage)
         log_call(key, done.usage, cost, metadata, interrupted=done.interrupted)
         chat.record_bedrock(caller, key, "compare", done.guardrail)
-        verdict = chat.guard.check(done.text, "OUTPUT", ask.lang)
-        chat.guard.record(where(caller, model=key, feature="compare"), "OUTPUT", verdict.hits)
+        verdict = chat.guard.judge(done.text, "OUTPUT", ask.lang, where=where(caller, model=key, feature="compare"))
         return base(
             text="" if verdict.blocked else verdict.text,
             usage=done.usage,

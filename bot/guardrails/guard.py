@@ -148,6 +148,12 @@ class Guard:
             log.warning("ApplyGuardrail failed; local policy only", extra={"error": type(exc).__name__})
             return verdict
 
+    def judge(self, text: str, source: Source, lang: str, *, where: Where, standalone: bool = False) -> Verdict:
+        """Judge and record; the caller decides what a blocked verdict means."""
+        verdict = self.check(text, source, lang, standalone=standalone)
+        self.record(where, source, verdict.hits)
+        return verdict
+
     def screen(
         self,
         text: str,
@@ -158,8 +164,7 @@ class Guard:
         standalone: bool = False,
     ) -> Verdict:
         """Judge and record; raise `GuardBlocked` (with the user's message) when blocked."""
-        verdict = self.check(text, source, lang, standalone=standalone)
-        self.record(where, source, verdict.hits)
+        verdict = self.judge(text, source, lang, where=where, standalone=standalone)
         if verdict.blocked:
             raise self.blocked(verdict)
         return verdict

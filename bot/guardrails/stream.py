@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.guardrails.findings import Finding
 from bot.guardrails.local import LocalPolicy
 from bot.guardrails.verdict import Verdict
 
@@ -61,7 +62,7 @@ class StreamGuard:
             cut = self.done if topic is not None else max(self.done, min(f.start for f in blocking) + start)
         inside = [f for f in spans if f.start + start >= self.done and f.end + start <= cut]
         piece = self.raw[self.done : cut]
-        shifted = [type(f)(f.kind, f.start + start - self.done, f.end + start - self.done) for f in inside]
+        shifted = [Finding(f.kind, f.start + start - self.done, f.end + start - self.done) for f in inside]
         masked = self.local.masked(piece, shifted, self.lang)
         self.done = cut
         if masked:
