@@ -143,9 +143,9 @@ def _screened(services: Services, caller: Caller, text: str, route: Callable[[st
     notices = guard.notices(verdict, lang)
     match reply:
         case ChatAsk():
-            return replace(reply, notices=notices)
+            return replace(reply, notices=notices, guardrail=verdict.hits)
         case CompareAsk():
-            return replace(reply, notices=notices, command=verdict.text)
+            return replace(reply, notices=notices, command=verdict.text, guardrail=verdict.hits)
         case _:
             return replace(reply, notes=(*notices, *reply.notes)) if notices else reply
 

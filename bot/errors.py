@@ -132,6 +132,11 @@ class GuardBlocked(BotError):
     """The guardrails blocked a message or an answer. The message names what (types, a topic), never the values."""
 
 
+class BudgetExceeded(BotError):
+    """A budget is used up and the policy blocks (or cannot downgrade): says which budget, the figures and when it
+    resets."""
+
+
 class StartupError(BotError):
     """A service serve needs is not reachable at start-up (Redis, Slack). Exit code 69: EX_UNAVAILABLE."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import redis
 
@@ -13,6 +14,7 @@ from bot.chat.bedrock import bedrock_client
 from bot.chat.chat import Chat
 from bot.chat.compare import Comparer
 from bot.chat.model import BedrockChatModel, ChatModel
+from bot.chat.resolve import is_chat_model
 from bot.console import build_engine
 from bot.guardrails.bedrock import BedrockGuardrail
 from bot.guardrails.guard import Guard
@@ -24,6 +26,9 @@ from bot.store.memory import LocalMemory, Memory, MemoryStore
 from bot.store.pending import Pending
 from bot.store.prefs import Prefs
 from bot.store.threads import Threads
+from bot.usage.budgets import BudgetPolicy, Budgets
+from bot.usage.ledger import Ledger
+from bot.usage.meter import Meter
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,8 @@ class Services:
     memory: MemoryStore
     pending: Pending
     guard: Guard
+    ledger: Ledger | None
+    budgets: Budgets | None
     chat: Chat
     comparer: Comparer
 
@@ -58,7 +65,7 @@ def build_services(
 
     `model` replaces the Bedrock model seam (benchmarks measuring the bot's own overhead); by default calls go
     through boto3 to `BEDROCK_ENDPOINT_URL` or AWS. `offline` (the console without Redis): memory in process, no
-    per-user defaults.
+    per-user defaults, no usage ledger and no budgets.
     """
     r = client if client is not None else connect(settings.redis)
     engine = build_engine(settings)
@@ -72,6 +79,7 @@ def build_services(
         client_ = bedrock_client(settings.aws, settings.chat, pool=threads)
         guardrail = BedrockGuardrail(client_, settings.guard.guardrail_id, settings.guard.guardrail_version)
     guard = Guard(settings.guard, redis_client=None if offline else r, bedrock=guardrail)
+    ledger, budgets = (None, None) if offline else _usage(settings, r, engine)
     if model is None:
         client_ = client_ or bedrock_client(settings.aws, settings.chat, pool=threads)
         model = BedrockChatModel(client_, settings.aws.region, guard.converse_config())
@@ -86,6 +94,8 @@ def build_services(
         region=settings.aws.region,
         default_model=settings.assistant.default_model,
         prompt_lang=settings.catalog.default_language,
+        meter=Meter(ledger),
+        budgets=budgets,
     )
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="compare")
     return Services(
@@ -99,6 +109,23 @@ def build_services(
         memory=memory,
         pending=Pending(r),
         guard=guard,
+        ledger=ledger,
+        budgets=budgets,
         chat=chat,
         comparer=Comparer(chat, pool),
     )
+
+
+def _usage(settings: Settings, r: redis.Redis, engine: Engine) -> tuple[Ledger, Budgets]:
+    """The ledger and the budgets (their file validated against the catalog: raises `ConfigError`)."""
+    usage, catalog = settings.usage, engine.catalog
+    ledger = Ledger(
+        r,
+        tz=ZoneInfo(usage.usage_tz),
+        retention_days=usage.usage_retention_days,
+        max_events=usage.usage_events_max,
+        buffer_max=usage.usage_buffer_max,
+    )
+    chat_models = {k for k, m in catalog.models.items() if is_chat_model(m)}
+    policy = BudgetPolicy.load(usage.budget_file, chat_models)
+    return ledger, Budgets(policy, ledger, r, {k: m.name for k, m in catalog.models.items()})

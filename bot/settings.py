@@ -313,6 +313,70 @@ class GuardSettings(_Group):
         return None if isinstance(value, str) and not value.strip() else value
 
 
+DEFAULT_BUDGET_FILE = ROOT / "config" / "budgets.yaml"
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class UsageSettings(_Group):
+    """The usage ledger, budgets and the daily cost digest (DESIGN §5.4)."""
+
+    model_config = SettingsConfigDict(env_prefix="BRA_")
+
+    usage_tz: str = Field("Asia/Seoul", description="time zone of the ledger's days, daily budgets and the digest")
+    usage_retention_days: int = Field(
+        400, ge=8, le=3650, description="days the daily usage aggregates are kept (the digest needs 14)"
+    )
+    usage_events_max: int = Field(
+        100_000, ge=100, le=10_000_000, description="most raw usage events kept (a capped Redis stream)"
+    )
+    usage_buffer_max: int = Field(
+        10_000, ge=1, le=1_000_000, description="usage events held in memory while Redis is down (then counted lost)"
+    )
+    budget_file: Path = Field(
+        DEFAULT_BUDGET_FILE, description="budgets YAML: per-user daily and per-channel monthly limits, warn, action"
+    )
+    digest_channel: str | None = Field(
+        None, description="channel id the daily digest is posted to; empty: no scheduled digest"
+    )
+    digest_time: str = Field("09:00", description="local time (HH:MM, BRA_USAGE_TZ) the digest is posted")
+    digest_language: Literal["ko", "en"] = Field("ko", description="language of the digest: ko or en")
+    digest_top: int = Field(5, ge=1, le=20, description="users, channels and models listed in the digest")
+    digest_check_s: float = Field(
+        60.0, ge=1, le=3600, description="seconds between the scheduler's checks whether a digest is due"
+    )
+    cost_explorer: bool = Field(
+        False, description="add yesterday's actual Bedrock cost from AWS Cost Explorer to the digest"
+    )
+
+    @field_validator("usage_tz")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone name like Asia/Seoul or UTC") from None
+        return value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not _CLOCK.match(value):
+            raise ValueError(f"{value!r} is not a time like 09:00 (24-hour HH:MM)")
+        return value
+
+    @field_validator("budget_file")
+    @classmethod
+    def _budgets(cls, value: Path) -> Path:
+        return existing_file(value, "a budgets file like config/budgets.yaml")
+
+    @field_validator("digest_channel", mode="before")
+    @classmethod
+    def _empty(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
 class LogSettings(_Group):
     """Logging. Secrets and unmasked text are never logged whatever the level."""
 
@@ -344,6 +408,7 @@ class Settings(BaseModel):
     assistant: AssistantSettings = Field(default_factory=AssistantSettings, description="assistant defaults")
     chat: ChatSettings = Field(default_factory=ChatSettings, description="chatting with models")
     guard: GuardSettings = Field(default_factory=GuardSettings, description="guardrails")
+    usage: UsageSettings = Field(default_factory=UsageSettings, description="usage ledger, budgets, digest")
     log: LogSettings = Field(default_factory=LogSettings, description="logging")
 
     @classmethod

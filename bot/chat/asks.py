@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.chat.resolve import chat_model
 from bot.errors import UsageError
+from bot.guardrails.verdict import Hit
 from bot.qa.engine import Engine
 
 
@@ -16,7 +17,7 @@ class ChatAsk:
     """A message for a model, as the router understood it. `named`: a model the user named for this turn;
     `bind`: keep the thread on that model (try, a named model); `tools`: the catalog assistant (free-form
     questions the catalog parser could not read). `text` passed the input guardrails (masked); `notices` say
-    what they did."""
+    what they did and `guardrail` holds their interventions (for the usage event)."""
 
     text: str
     lang: str
@@ -25,6 +26,7 @@ class ChatAsk:
     bind: bool = False
     tools: bool = False
     notices: tuple[str, ...] = ()
+    guardrail: tuple[Hit, ...] = ()
 
 
 USAGE = "/bedrock compare <model1,model2[,…]> <prompt>"
@@ -41,6 +43,7 @@ class CompareAsk:
     confirmed: bool = False
     notices: tuple[str, ...] = ()
     command: str = ""
+    guardrail: tuple[Hit, ...] = ()
 
 
 def parse_live(engine: Engine, args: str, lang: str, max_models: int) -> CompareAsk | None:

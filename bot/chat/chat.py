@@ -4,7 +4,9 @@ Steps of a turn: load the thread's memory (Redis; without it the turn still runs
 model (`resolve.choose`) → fit the history into the context window, folding the oldest turns into a summary →
 build the Converse messages (system prompt, summary, history, cache points where the model supports prompt
 caching) → call with retries and the fallback chain → run catalog tools when the assistant asks for them →
-price the usage from the catalog → remember both turns → log the usage event (ids and numbers, never text).
+price the usage from the catalog → remember both turns → record the usage event (`bot.usage.meter`: a log line and
+the ledger; ids and numbers, never text). Budgets (`bot.usage.budgets`) are checked once the model is chosen: over a
+limit the turn is blocked or goes to the cheaper model the policy names.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from bot.qa.engine import Engine
 from bot.settings import ChatSettings
 from bot.store.memory import MemoryStore, ThreadRef, ThreadState, Turn
 from bot.store.prefs import Prefs
+from bot.usage.budgets import Admission, Budgets
+from bot.usage.meter import Meter, actions
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +75,8 @@ class Chat:
         default_model: str,
         prompt_lang: str = "ko",
         today: Any = date.today,
+        meter: Meter | None = None,
+        budgets: Budgets | None = None,
     ) -> None:
         """`prompt_lang`: the language of the system prompts (the deployment's, BRA_DEFAULT_LANGUAGE), the same
         whatever language a message is in, so a thread's cached prefix survives a switch between Korean and
@@ -78,6 +84,8 @@ class Chat:
         self.engine, self.access, self.prefs, self.memory = engine, access, prefs, memory
         self.model, self.settings, self.region, self.default_model = model, settings, region, default_model
         self.guard = guard
+        self.meter = meter or Meter(None)
+        self.budgets = budgets
         self.catalog = engine.catalog
         self.backoff = Backoff(settings.model_retries, settings.retry_base_s, settings.retry_max_s)
         self.today = today
@@ -110,6 +118,26 @@ class Chat:
             return self.choose(caller, named, self.bound_model(caller)).key
         except Exception:  # only a label for the intervention record; the turn reports the error
             return "-"
+
+    def admit(self, caller: Caller, key: str, lang: str, *, can_downgrade: bool = True) -> Admission:
+        """The budgets' decision on calling `key` now (raises `BudgetExceeded`); everything passes without them."""
+        if self.budgets is None:
+            return Admission(key)
+        return self.budgets.admit(caller, key, lang, can_downgrade=can_downgrade)
+
+    def account(self, caller: Caller, feature: str, key: str, done: Completion, **event: Any) -> Cost:
+        """Price a call's usage from the catalog and record it (log line and ledger); returns the cost."""
+        cost = call_cost(self.catalog, key, self.region, done.usage)
+        profile = model_id_for(self.catalog.models[key], self.region)
+        self.meter.record(
+            caller, feature, model=key, profile=profile, usage=done.usage, cost=cost, interrupted=done.interrupted,
+            calls=done.calls, **event,
+        )  # fmt: skip
+        return cost
+
+    def budget_notices(self, caller: Caller, lang: str) -> tuple[str, ...]:
+        """After a call: a budget warning when it crossed a threshold (once per threshold and period)."""
+        return self.budgets.warnings(caller, lang) if self.budgets is not None else ()
 
     def chain(self, caller: Caller, first: str) -> list[str]:
         """The chosen model, then the configured fallbacks this user may use (each once)."""
@@ -153,9 +181,11 @@ class Chat:
         acc.notices.extend(ask.notices)
         state = self._load(ref, acc, lang)
         choice = self.choose(caller, ask.named, state.model)
+        admission = self.admit(caller, choice.key, lang)
+        acc.notices.extend(admission.notices)
         if ask.bind and self.memory is not None and state.model != choice.key:
             self._safely(lambda m: m.bind(ref, choice.key), acc, lang)
-        model = self.catalog.models[choice.key]
+        model = self.catalog.models[admission.model]
         system = self._system(model, ask)
         fixed = estimate_tokens(system) + estimate_tokens(ask.text) + 2 * MESSAGE_OVERHEAD
         fixed += TOOLS_TOKENS if ask.tools else 0
@@ -177,7 +207,7 @@ class Chat:
                 tools=SPECS if ask.tools and m.features.tool_use else (),
             )
 
-        chain = self.chain(caller, choice.key)
+        chain = self.chain(caller, admission.model)
         guarded = self.guard.stream(sink, lang)
         try:
             answered = call_with_fallback(self.model, chain, build, guarded, self.backoff)
@@ -206,6 +236,9 @@ class Chat:
         if verdict.blocked:
             error = self.guard.blocked(verdict).message(lang)
         remember = not verdict.blocked and not any(h.action == "block" for hs in done.guardrail.values() for h in hs)
+        trace = [("INPUT", ask.guardrail), *done.guardrail.items(), ("OUTPUT", verdict.hits)]
+        cost = self.account(caller, ask.feature, key, done, requested=choice.key, guardrail=actions(trace))
+        acc.notices.extend(self.budget_notices(caller, lang))
         if self.memory is not None and text and remember and memory_off(lang) not in acc.notices:
             turns = [
                 Turn("user", ask.text, estimate_tokens(ask.text) + MESSAGE_OVERHEAD),
@@ -220,14 +253,13 @@ class Chat:
             requested=choice.key,
             text=text,
             usage=acc.usage,
-            cost=call_cost(self.catalog, key, self.region, acc.usage),
+            cost=cost,
             stop_reason=done.stop_reason,
             interrupted=done.interrupted,
             error=error,
             notices=tuple(dict.fromkeys(acc.notices)),
             thread=ref.thread,
         )
-        log_call(key, result.usage, result.cost, metadata, requested=choice.key, interrupted=done.interrupted)
         return result
 
     # -- pieces ------------------------------------------------------------------------------------------------
@@ -276,8 +308,8 @@ class Chat:
             return state.summary, state.turns
         folded = self.summariser.summarise(state.summary, state.turns[:n], lang, caller.metadata("summary"))
         if folded.model is not None and folded.usage is not None:  # a call of its own, on its own model's price
-            summary_cost = call_cost(self.catalog, folded.model, self.region, folded.usage)
-            log_call(folded.model, folded.usage, summary_cost, caller.metadata("summary"))
+            call = Completion(text="", usage=folded.usage, stop_reason="end_turn")
+            self.account(caller, "summary", folded.model, call)
         if folded.model is not None:  # a model wrote it: it passes the output guardrails like an answer
             summarised = where(caller, model=folded.model, feature="summary")
             verdict = self.guard.judge(folded.text, "OUTPUT", lang, where=summarised)
@@ -381,8 +413,8 @@ class Chat:
             interrupted=done.interrupted,
             error=done.error,
             guardrail=trace,
+            calls=1 + rounds,
         )
-
 
     def _masked_message(self, message: AIMessage, calls: list[ToolCall], lang: str) -> AIMessage:
         """The assistant's tool-call message as it goes back to the model: its text masked, its tool inputs the
@@ -406,23 +438,4 @@ def memory_off(lang: str) -> str:
         lang,
         "저장소(Redis)가 응답하지 않아 이번 답변은 대화 기억 없이 했습니다.",
         "The store (Redis) did not answer, so this reply was made without the conversation's memory.",
-    )
-
-
-def log_call(model: str, usage: Usage, cost: Cost, metadata: Mapping[str, str], **extra: object) -> None:
-    """The usage event of one model call (issue 6 turns it into the ledger): ids and numbers, never text."""
-    log.info(
-        "model call",
-        extra={
-            **metadata,
-            **extra,
-            "model": model,
-            "region": cost.region,
-            "input_tokens": usage.input_tokens,
-            "output_tokens": usage.output_tokens,
-            "cache_read_tokens": usage.cache_read_tokens,
-            "cache_write_tokens": usage.cache_write_tokens,
-            "latency_ms": round(usage.latency_ms, 1),
-            "cost_usd": str(cost.usd) if cost.usd is not None else None,
-        },
     )

@@ -15,8 +15,8 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from bot.caller import Caller
 from bot.chat.asks import CompareAsk
-from bot.chat.chat import Chat, log_call
-from bot.chat.cost import call_cost, estimate_usd
+from bot.chat.chat import Chat
+from bot.chat.cost import estimate_usd
 from bot.chat.model import ModelError, ModelRequest
 from bot.chat.reliability import call_with_retries
 from bot.chat.resolve import model_id_for, require_allowed
@@ -27,6 +27,7 @@ from bot.guardrails.guard import where
 from bot.prompts import render
 from bot.qa.answers.common import L
 from bot.qa.format import usd
+from bot.usage.meter import actions
 
 
 class Comparer:
@@ -65,8 +66,11 @@ class Comparer:
         )
 
     def run(self, caller: Caller, ask: CompareAsk) -> Comparison:
+        """Raises `AccessDenied` for a model the policy refuses, `BudgetExceeded` when a budget is used up (a
+        comparison is never downgraded: the point is to see those models)."""
         for key in ask.models:
             require_allowed(self.chat.catalog, self.chat.access, caller.user, key)
+        admitted = self.chat.admit(caller, ask.models[0], ask.lang, can_downgrade=False)
         futures = [self.pool.submit(self._one, caller, ask, key) for key in ask.models]
         results = tuple(f.result() for f in futures)
         return Comparison(
@@ -74,7 +78,7 @@ class Comparer:
             prompt=ask.prompt,
             results=results,
             summary=summary(results, ask.lang),
-            notices=ask.notices,
+            notices=(*ask.notices, *admitted.notices, *self.chat.budget_notices(caller, ask.lang)),
         )
 
     def _system(self, ask: CompareAsk, name: str = "the model") -> str:
@@ -96,10 +100,10 @@ class Comparer:
         except ModelError as exc:
             error = ModelUnavailable([model.name], exc.kind).message(ask.lang)
             return base(text="", usage=Usage(), cost=Cost(None, chat.region), error=error)
-        cost = call_cost(chat.catalog, key, chat.region, done.usage)
-        log_call(key, done.usage, cost, metadata, interrupted=done.interrupted)
         chat.record_bedrock(caller, key, "compare", done.guardrail)
         verdict = chat.guard.judge(done.text, "OUTPUT", ask.lang, where=where(caller, model=key, feature="compare"))
+        trace = [("INPUT", ask.guardrail), *done.guardrail.items(), ("OUTPUT", verdict.hits)]
+        cost = chat.account(caller, "compare", key, done, guardrail=actions(trace))
         return base(
             text="" if verdict.blocked else verdict.text,
             usage=done.usage,

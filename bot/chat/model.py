@@ -85,6 +85,7 @@ class Completion:
     interrupted: bool = False
     error: ModelError | None = field(default=None, compare=False)
     guardrail: GuardTrace = field(default_factory=dict)  # Bedrock Guardrails' interventions, by source
+    calls: int = 1  # Converse calls behind this answer (the catalog assistant's tool rounds add theirs)
 
 
 class ChatModel(Protocol):

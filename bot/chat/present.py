@@ -57,4 +57,3 @@ def interrupted_mark(lang: str) -> str:
     return L(
         lang, "⚠️ 답변이 중간에 끊겼습니다 (여기까지 받은 내용).", "⚠️ The answer was interrupted (shown up to here)."
     )
-

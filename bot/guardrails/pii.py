@@ -34,13 +34,35 @@ from operator import attrgetter
 from bot.guardrails.checksums import birth_date_ok, luhn_ok, registration_check_ok
 from bot.guardrails.findings import Finding, without_overlaps
 
-ENTITY_TYPES: tuple[str, ...] = ("rrn", "frn", "phone", "card", "bank_account", "email", "passport", "ip",
-                                 "aws_access_key", "aws_secret_key", "slack_token")
+ENTITY_TYPES: tuple[str, ...] = (
+    "rrn",
+    "frn",
+    "phone",
+    "card",
+    "bank_account",
+    "email",
+    "passport",
+    "ip",
+    "aws_access_key",
+    "aws_secret_key",
+    "slack_token",
+)
 
 # On overlap the lower number wins (then the longer match): secrets and e-mails contain digit runs; a registration
 # number, card or phone is never also reported as the bank account its digits could be.
-PRIORITY: dict[str, int] = {"slack_token": 0, "aws_access_key": 1, "aws_secret_key": 2, "email": 3, "rrn": 4,
-                            "frn": 4, "card": 5, "phone": 6, "ip": 7, "passport": 8, "bank_account": 9}
+PRIORITY: dict[str, int] = {
+    "slack_token": 0,
+    "aws_access_key": 1,
+    "aws_secret_key": 2,
+    "email": 3,
+    "rrn": 4,
+    "frn": 4,
+    "card": 5,
+    "phone": 6,
+    "ip": 7,
+    "passport": 8,
+    "bank_account": 9,
+}
 
 # Hyphenated layouts reported without a context word (digits per group), and whose numbers use them. Sources: the
 # banks' own statements and the KFTC CMS account rules as summarised in Korean press/wiki pages (2023-2024).
@@ -65,18 +87,73 @@ CONTEXT_WINDOW = 20  # a context word must end at most this many characters befo
 # Context words, lower case; ASCII ones must stand alone (no ASCII letter either side), Hangul ones need not
 # (particles and compounds glue on: "주민등록번호는", "입금계좌").
 RRN_CONTEXT = ("주민", "rrn", "resident registration")
-FRN_CONTEXT = ("외국인등록", "외국인 등록", "외국인번호", "외국인 번호", "frn", "alien registration",
-               "foreigner registration")
-ACCOUNT_CONTEXT = ("계좌", "입금", "송금", "이체", "출금", "예금주", "은행", "뱅크", "금고",
-                   "신협", "우체국", "수협", "농협", "신한", "sc제일", "씨티",
-                   "account", "accounts", "acct", "a/c", "bank", "banking", "kb", "nh", "ibk")
+FRN_CONTEXT = (
+    "외국인등록",
+    "외국인 등록",
+    "외국인번호",
+    "외국인 번호",
+    "frn",
+    "alien registration",
+    "foreigner registration",
+)
+ACCOUNT_CONTEXT = (
+    "계좌",
+    "입금",
+    "송금",
+    "이체",
+    "출금",
+    "예금주",
+    "은행",
+    "뱅크",
+    "금고",
+    "신협",
+    "우체국",
+    "수협",
+    "농협",
+    "신한",
+    "sc제일",
+    "씨티",
+    "account",
+    "accounts",
+    "acct",
+    "a/c",
+    "bank",
+    "banking",
+    "kb",
+    "nh",
+    "ibk",
+)
 # Bank names that are also everyday words ("우리" = we, "하나" = one, "기업" = company): context only right before
-BANK_RIGHT_BEFORE = ("국민", "우리", "하나", "기업", "부산", "대구", "광주",
-                     "경남", "전북", "제주", "새마을", "카카오", "토스", "케이")
+BANK_RIGHT_BEFORE = (
+    "국민",
+    "우리",
+    "하나",
+    "기업",
+    "부산",
+    "대구",
+    "광주",
+    "경남",
+    "전북",
+    "제주",
+    "새마을",
+    "카카오",
+    "토스",
+    "케이",
+)
 _NOT_BANK_CONTEXT = ("aws", "arn:")  # "AWS account 123456789012" is a cloud account id
 PASSPORT_CONTEXT = ("여권", "passport")
-AWS_SECRET_CONTEXT = ("secret_access_key", "secretaccesskey", "secret access key", "secret_key", "secretkey",
-                      "secret key", "secret-key", "시크릿", "비밀키", "비밀 키")
+AWS_SECRET_CONTEXT = (
+    "secret_access_key",
+    "secretaccesskey",
+    "secret access key",
+    "secret_key",
+    "secretkey",
+    "secret key",
+    "secret-key",
+    "시크릿",
+    "비밀키",
+    "비밀 키",
+)
 _VERSION_WORDS = ("버전", "version", "ver.", "ver", "v")  # right before a dotted quad: a version, not an IP
 
 # "Not inside a longer ASCII token, not dashed onto one, not dotted onto a number", written after the first
@@ -98,8 +175,20 @@ def _num(first: str, rest: str) -> str:
 class _Patterns:
     """Every regex of the module, compiled once (`_patterns`)."""
 
-    __slots__ = ("account", "aws_access", "aws_secret", "card", "email", "ipv4", "ipv6", "passport", "passport_loose",
-                 "phone", "registration", "slack")
+    __slots__ = (
+        "account",
+        "aws_access",
+        "aws_secret",
+        "card",
+        "email",
+        "ipv4",
+        "ipv6",
+        "passport",
+        "passport_loose",
+        "phone",
+        "registration",
+        "slack",
+    )
 
     def __init__(self) -> None:
         area = r"(?:2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50[2-8]|1[016789])"  # after the trunk 0 (or after +82)
@@ -107,29 +196,39 @@ class _Patterns:
         sep = r"(?: ?[-.] ?| )?"  # "-", ".", " ", " - " or nothing
         self.phone = re.compile(
             rf"(?:\+(?<![0-9A-Za-z]\+)82{sep}(?:\(0\)|0)?{sep}{area}|\((?<![0-9A-Za-z]\()0{area}\) ?"
-            rf"|0{_B.format(0)}{area}){sep}\d{{3,4}}{sep}\d{{4}}" + _AFTER)
-        self.card = re.compile(_num(
-            "[2-69]", r"(?:\d{12,18}|\d{3}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|(?<=3)\d{3}([ -])\d{6}\2\d{4,5})"))
+            rf"|0{_B.format(0)}{area}){sep}\d{{3,4}}{sep}\d{{4}}" + _AFTER
+        )
+        self.card = re.compile(
+            _num(
+                "[2-69]", r"(?:\d{12,18}|\d{3}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|(?<=3)\d{3}([ -])\d{6}\2\d{4,5})"
+            )
+        )
         self.account = re.compile(_num(r"\d", r"(?:\d{9,13}|\d{1,7}(?:-\d{1,8}){1,4})"))
         self.email = re.compile(
             r"[A-Za-z0-9_%+\-](?<![A-Za-z0-9._%+\-][A-Za-z0-9_%+\-])(?:[A-Za-z0-9._%+\-]*[A-Za-z0-9_%+\-])?"
-            r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\-])")
+            r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
+        )
         ascii_end = r"(?![A-Za-z0-9])(?!-[A-Za-z0-9])"
         self.passport = re.compile(
-            r"[MSRODG](?<![A-Za-z0-9][MSRODG])(?<![A-Za-z0-9]-[MSRODG])(?:\d{8}|\d{3}[A-Z]\d{4})" + ascii_end)
+            r"[MSRODG](?<![A-Za-z0-9][MSRODG])(?<![A-Za-z0-9]-[MSRODG])(?:\d{8}|\d{3}[A-Z]\d{4})" + ascii_end
+        )
         self.passport_loose = re.compile(
-            r"[A-Za-z0-9](?<![A-Za-z0-9][A-Za-z0-9])(?<![A-Za-z0-9]-[A-Za-z0-9])[A-Za-z0-9]{7,8}" + ascii_end)
+            r"[A-Za-z0-9](?<![A-Za-z0-9][A-Za-z0-9])(?<![A-Za-z0-9]-[A-Za-z0-9])[A-Za-z0-9]{7,8}" + ascii_end
+        )
         self.ipv4 = re.compile(r"\d(?<![0-9A-Za-z]\d)(?<![0-9]\.\d)\d{0,2}(?:\.\d{1,3}){3}(?![0-9A-Za-z])(?!\.[0-9])")
         self.ipv6 = re.compile(
             r"(?<![0-9A-Za-z.])(?<![0-9A-Fa-f]{2}:)(?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)"  # two colons ahead
-            r"[0-9A-Fa-f:]{3,39}(?:\.\d{1,3}){0,3}(?![0-9A-Za-z:])(?!\.\d)")  # checked by _ipv6_ok
+            r"[0-9A-Fa-f:]{3,39}(?:\.\d{1,3}){0,3}(?![0-9A-Za-z:])(?!\.\d)"
+        )  # checked by _ipv6_ok
         self.aws_access = re.compile(
-            r"A(?<![A-Za-z0-9]A)(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA|BIA|CCA)[A-Z0-9]{16}(?![A-Za-z0-9])")
+            r"A(?<![A-Za-z0-9]A)(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA|BIA|CCA)[A-Z0-9]{16}(?![A-Za-z0-9])"
+        )
         # '=' may precede (key=SECRET) but not follow (that is base64 padding of a longer blob)
         self.aws_secret = re.compile(r"[A-Za-z0-9/+](?<![A-Za-z0-9/+].)[A-Za-z0-9/+]{39}(?![A-Za-z0-9/+=])")
         self.slack = re.compile(
             r"(?<![A-Za-z0-9])(?:xox[abeprs]-|xoxe\.xox[bp]-|xapp-)[0-9A-Za-z][0-9A-Za-z-]{8,}[0-9A-Za-z]"
-            r"|(?<![A-Za-z0-9])(?:https?://)?hooks\.slack\.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{8,}")
+            r"|(?<![A-Za-z0-9])(?:https?://)?hooks\.slack\.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{8,}"
+        )
 
 
 @cache
@@ -152,9 +251,11 @@ def _context_before(words: tuple[str, ...], text: str, start: int) -> bool:
         i = window.find(word)
         while i >= 0:
             end = i + len(word)
-            if n - end <= CONTEXT_WINDOW and not (
-                word.isascii() and ((i > 0 and _letter(window[i - 1])) or (end < n and _letter(window[end])))
-            ) and not any(window[k : k + 4].isdigit() for k in range(end, n - 3)):
+            if (
+                n - end <= CONTEXT_WINDOW
+                and not (word.isascii() and ((i > 0 and _letter(window[i - 1])) or (end < n and _letter(window[end]))))
+                and not any(window[k : k + 4].isdigit() for k in range(end, n - 3))
+            ):
                 return True
             i = window.find(word, i + 1)
     return False
@@ -183,8 +284,13 @@ def _card_ok(digits: str) -> bool:
         length_ok = n == 15  # Amex
     elif two in (30, 36, 38):
         length_ok = 14 <= n <= 16  # Diners
-    elif 51 <= two <= 55 or 2221 <= int(digits[:4]) <= 2720 or two in (35, 62, 65) or digits.startswith("6011") \
-            or 644 <= int(digits[:3]) <= 649:
+    elif (
+        51 <= two <= 55
+        or 2221 <= int(digits[:4]) <= 2720
+        or two in (35, 62, 65)
+        or digits.startswith("6011")
+        or 644 <= int(digits[:3]) <= 649
+    ):
         length_ok = 16 <= n <= 19  # Mastercard, JCB, UnionPay, Discover
     else:
         return False
@@ -297,9 +403,11 @@ class PiiDetector:
             if start in claimed:
                 continue
             groups = tuple(map(len, value.split("-")))
-            if groups in BANK_ACCOUNT_FORMATS or (10 <= sum(groups) <= 14 and (
-                _context_before(ACCOUNT_CONTEXT, text, start) or _right_after(BANK_RIGHT_BEFORE, text, start)
-            ) and not _context_before(_NOT_BANK_CONTEXT, text, start)):
+            if groups in BANK_ACCOUNT_FORMATS or (
+                10 <= sum(groups) <= 14
+                and (_context_before(ACCOUNT_CONTEXT, text, start) or _right_after(BANK_RIGHT_BEFORE, text, start))
+                and not _context_before(_NOT_BANK_CONTEXT, text, start)
+            ):
                 out.append(Finding("bank_account", start, end))
 
     def _passports(self, text: str, out: list[Finding], digits: int) -> None:
@@ -310,8 +418,10 @@ class PiiDetector:
         if any(word in lowered for word in PASSPORT_CONTEXT):
             seen = {f.start for f in strict}
             for m in p.passport_loose.finditer(text):
-                if m.start() not in seen and sum(map(m[0].count, _DIGIT_CHARS)) >= 6 and _context_before(
-                    PASSPORT_CONTEXT, text, m.start()
+                if (
+                    m.start() not in seen
+                    and sum(map(m[0].count, _DIGIT_CHARS)) >= 6
+                    and _context_before(PASSPORT_CONTEXT, text, m.start())
                 ):
                     out.append(Finding("passport", m.start(), m.end()))
 

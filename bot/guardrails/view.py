@@ -43,26 +43,37 @@ def describe(guard: Guard, lang: str, *, team: str, today: date) -> Answer:
         by_action.setdefault(custom.action, []).append(label(f"custom:{custom.name}", lang, named) + " (regex)")
     for action in ("block", "mask", "allow"):
         if by_action.get(action):
-            lines.append(f"{L(lang, '민감정보', 'Sensitive information')} — {_action(action, lang)}: "
-                         + ", ".join(by_action[action]))
+            lines.append(
+                f"{L(lang, '민감정보', 'Sensitive information')} — {_action(action, lang)}: "
+                + ", ".join(by_action[action])
+            )
     for topic in policy.denied_topics:
         desc = topic.description.ko if lang == "ko" else topic.description.en
         lines.append(
             f"{L(lang, '금지 주제', 'Denied topic')}: *{label(f'topic:{topic.name}', lang, named)}* — {desc} "
-            + L(lang, f"(표현 {len(topic.phrases)}개, 예시 {len(topic.examples)}개)",
-                f"({len(topic.phrases)} phrases, {len(topic.examples)} examples)")
+            + L(
+                lang,
+                f"(표현 {len(topic.phrases)}개, 예시 {len(topic.examples)}개)",
+                f"({len(topic.phrases)} phrases, {len(topic.examples)} examples)",
+            )
         )
     words = policy.word_filters
     lines.append(
-        L(lang, f"금칙어: {len(words.words)}개, {_action(words.action, lang)}",
-          f"Word filters: {len(words.words)} words, {_action(words.action, lang)}")
+        L(
+            lang,
+            f"금칙어: {len(words.words)}개, {_action(words.action, lang)}",
+            f"Word filters: {len(words.words)} words, {_action(words.action, lang)}",
+        )
     )
     attack = policy.prompt_attack
     kinds = ", ".join((ko if lang == "ko" else en) for ko, en in ATTACK_LABELS.values())
     extra = sum(len(v) for v in attack.extra.values())
     lines.append(
-        L(lang, f"프롬프트 공격 ({kinds}): {_action(attack.action, lang)}, 추가 표현 {extra}개",
-          f"Prompt attacks ({kinds}): {_action(attack.action, lang)}, {extra} extra phrases")
+        L(
+            lang,
+            f"프롬프트 공격 ({kinds}): {_action(attack.action, lang)}, 추가 표현 {extra}개",
+            f"Prompt attacks ({kinds}): {_action(attack.action, lang)}, {extra} extra phrases",
+        )
     )
     bedrock = guard.bedrock
     lines.append(
@@ -104,13 +115,19 @@ def reload(guard: Guard, lang: str, *, team: str, today: date) -> Answer:
             lang=lang,
             title=L(lang, "가드레일 정책: 다시 읽지 않음", "Guardrail policy: not reloaded"),
             lines=(
-                L(lang, "정책 파일에 문제가 있어 기존 정책을 그대로 씁니다:",
-                  "The policy file has problems, so the running policy stays:"),
+                L(
+                    lang,
+                    "정책 파일에 문제가 있어 기존 정책을 그대로 씁니다:",
+                    "The policy file has problems, so the running policy stays:",
+                ),
                 *(f"• {p}" for p in exc.problems[:10]),
             ),
             ok=False,
         )
     view = describe(guard, lang, team=team, today=today)
-    done = L(lang, "정책을 다시 읽었습니다. 다른 복제본도 곧 따라 읽습니다.",
-             "Policy reloaded. Other replicas follow within seconds.")
+    done = L(
+        lang,
+        "정책을 다시 읽었습니다. 다른 복제본도 곧 따라 읽습니다.",
+        "Policy reloaded. Other replicas follow within seconds.",
+    )
     return Answer(intent=view.intent, lang=lang, title=view.title, lines=(done, *view.lines), notes=view.notes)

@@ -129,7 +129,7 @@ class QuestionParser:
         self._add_mentions(q, self.names.fuzzy_mentions(blanked, skip=self._vocab))
 
     def _refine_family(self, q: Query, mentions: list[Mention], norm: str) -> None:
-        """"nova mirco": the family word matched exactly, the model word is a typo. A confident fuzzy match of
+        """ "nova mirco": the family word matched exactly, the model word is a typo. A confident fuzzy match of
         the words around the family name to one of its members replaces the family."""
         for fuzzy in self.names.fuzzy_mentions(norm, skip=self._vocab):
             group = next((m for m in mentions if m.target.kind == "group" and m.surface in fuzzy.surface), None)
@@ -298,4 +298,3 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in spans:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
-

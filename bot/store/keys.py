@@ -115,3 +115,57 @@ GUARD_GENERATION = PREFIX + ":guard:gen"
 
 def guard_day(team: str, day: str) -> str:
     return GUARD_DAY.format(team=team, day=day)
+
+
+# Usage ledger (DESIGN §5.4, `bot/usage/ledger.py`), written by one Lua script per model call so an event never
+# exists without its counts. USAGE_EVENTS is a stream of raw events (ids, tokens, latency, estimated cost — never
+# text) capped at about BRA_USAGE_EVENTS_MAX entries. USAGE_DAY is a hash per local day (BRA_USAGE_TZ) and
+# dimension ("all", "model", "user", "channel", "feature", "team", "model_feature"): field "<value>|<metric>" =
+# an integer (requests, input, output, cache_read, cache_write, latency_ms, cost_nusd = nano-USD, unpriced). It
+# expires BRA_USAGE_RETENTION_DAYS (+1) after its last write. USAGE_MONTH is the same per month ("2026-11") for
+# the dimensions budgets and reports read by month ("all", "user", "channel", "model"); it lives a month longer.
+USAGE_EVENTS = PREFIX + ":use:events"
+USAGE_DAY = PREFIX + ":use:day:{day}:{dim}"
+USAGE_MONTH = PREFIX + ":use:month:{month}:{dim}"
+
+
+def usage_day(day: str, dim: str) -> str:
+    return USAGE_DAY.format(day=day, dim=dim)
+
+
+def usage_month(month: str, dim: str) -> str:
+    return USAGE_MONTH.format(month=month, dim=dim)
+
+
+# Budgets (`bot/usage/budgets.py`). BUDGET_WARNED is claimed with SET NX when a warning threshold is crossed, so
+# each threshold warns once per period whatever the number of replicas; it expires with its period (+1 day).
+# BUDGET_OVERRIDE is an admin's override of one user's daily limit for one day (string: a USD amount, or "none" =
+# no limit); it expires two days after it is set.
+BUDGET_WARNED = PREFIX + ":budget:warned:{scope}:{id}:{period}:{pct}"
+BUDGET_OVERRIDE = PREFIX + ":budget:override:{user}:{day}"
+BUDGET_OVERRIDE_TTL_S = 2 * 24 * 60 * 60
+
+
+def budget_warned(scope: str, id_: str, period: str, pct: int) -> str:
+    return BUDGET_WARNED.format(scope=scope, id=id_, period=period, pct=pct)
+
+
+def budget_override(user: str, day: str) -> str:
+    return BUDGET_OVERRIDE.format(user=user, day=day)
+
+
+# The daily digest (`bot/digest/job.py`): exactly one per day and channel across replicas. DIGEST_LOCK is held
+# (SET NX PX, a random token, released by a compare-and-delete script) while one replica computes and posts;
+# DIGEST_DONE records that the digest of `day` was posted (string: the message ts), kept DIGEST_DONE_TTL_S.
+DIGEST_LOCK = PREFIX + ":digest:lock:{channel}:{day}"
+DIGEST_LOCK_TTL_S = 10 * 60
+DIGEST_DONE = PREFIX + ":digest:done:{channel}:{day}"
+DIGEST_DONE_TTL_S = 60 * 24 * 60 * 60
+
+
+def digest_lock(channel: str, day: str) -> str:
+    return DIGEST_LOCK.format(channel=channel, day=day)
+
+
+def digest_done(channel: str, day: str) -> str:
+    return DIGEST_DONE.format(channel=channel, day=day)

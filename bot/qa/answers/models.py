@@ -90,16 +90,27 @@ def specs_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
 
 
 def _direct_answers(q: Query, model: Model) -> list[str]:
-    """"이미지 입력 되나?" gets a yes/no line before the spec table."""
+    """ "이미지 입력 되나?" gets a yes/no line before the spec table."""
     lang, out = q.lang, []
     for modality in sorted(q.modalities_in):
         ok = modality in model.modalities_in
-        out.append(L(lang, f"{modality.value} 입력: {'지원' if ok else '지원 안 함'}",
-                     f"{modality.value} input: {'supported' if ok else 'not supported'}"))
+        out.append(
+            L(
+                lang,
+                f"{modality.value} 입력: {'지원' if ok else '지원 안 함'}",
+                f"{modality.value} input: {'supported' if ok else 'not supported'}",
+            )
+        )
     for feature in sorted(q.features):
-        ok = bool(model.features.fine_tuning) if feature == "fine_tuning" else bool(getattr(model.features, feature, False))
+        ok = (
+            bool(model.features.fine_tuning)
+            if feature == "fine_tuning"
+            else bool(getattr(model.features, feature, False))
+        )
         name = label(FEATURE_LABEL, feature, lang) if feature in FEATURE_LABEL else label(TUNING_LABEL, feature, lang)
-        out.append(L(lang, f"{name}: {'지원' if ok else '지원 안 함'}", f"{name}: {'supported' if ok else 'not supported'}"))
+        out.append(
+            L(lang, f"{name}: {'지원' if ok else '지원 안 함'}", f"{name}: {'supported' if ok else 'not supported'}")
+        )
     return out
 
 
@@ -205,8 +216,13 @@ def compare_answer(ctx: Ctx, q: Query, models: list[Model], ambiguous: str | Non
     cheapest = sorted(blended, key=lambda x: x[0])
     if len(cheapest) >= 2 and cheapest[0][0] == cheapest[1][0]:
         tied = [m.name for b, m in cheapest if b == cheapest[0][0]]
-        lines.append(L(lang, f"가격 동일: {', '.join(tied)} (입력:출력 3:1 혼합 {usd(cheapest[0][0])}/1M)",
-                       f"Same price: {', '.join(tied)} (blended 3:1 input:output {usd(cheapest[0][0])}/1M)"))
+        lines.append(
+            L(
+                lang,
+                f"가격 동일: {', '.join(tied)} (입력:출력 3:1 혼합 {usd(cheapest[0][0])}/1M)",
+                f"Same price: {', '.join(tied)} (blended 3:1 input:output {usd(cheapest[0][0])}/1M)",
+            )
+        )
     elif len(cheapest) >= 2:
         lines.append(
             L(
@@ -283,8 +299,11 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
             found = search(ctx.catalog, crit, other, q.workload)
             if found.ranked:
                 region, result = other, found
-                moved = L(lang, f"{ctx.default_region}에는 조건에 맞는 모델이 없어 {ctx.catalog.region_name(other, 'ko')} 기준입니다.",
-                          f"Nothing fits in {ctx.default_region}: shown for {ctx.catalog.region_name(other, 'en')}.")
+                moved = L(
+                    lang,
+                    f"{ctx.default_region}에는 조건에 맞는 모델이 없어 {ctx.catalog.region_name(other, 'ko')} 기준입니다.",
+                    f"Nothing fits in {ctx.default_region}: shown for {ctx.catalog.region_name(other, 'en')}.",
+                )
                 break
     rows = tuple(_ranked_row(ctx, r, lang) for r in result.ranked[: 25 if listing else 8])
     basis = _basis(result.ranked, lang, q)

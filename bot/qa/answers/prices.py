@@ -89,7 +89,13 @@ def _headline(ctx: Ctx, q: Query, model: Model, region: str, regions: list[str],
         if avail is not None:
             status = label(STATUS_LABEL, avail.status, lang) + (f" ({avail.expected})" if avail.expected else "")
             source = ctx.catalog.sources[avail.source].title
-            lines.append(L(lang, f"{name} 가용성: {status} — 출처: {source}", f"Availability in {name}: {status} — source: {source}"))
+            lines.append(
+                L(
+                    lang,
+                    f"{name} 가용성: {status} — 출처: {source}",
+                    f"Availability in {name}: {status} — source: {source}",
+                )
+            )
         return lines
     used.append(entry)
     parts = [
@@ -331,4 +337,3 @@ def service_answer(ctx: Ctx, q: Query, service: Service) -> Answer:
 
 def label_unit(entry: PriceEntry, lang: str) -> str:
     return unit_price(entry, lang).split(" / ", 1)[1]
-

@@ -1,0 +1,243 @@
+"""The usage ledger: every model call's event and its daily and monthly aggregates, in Redis (keys in
+`bot.store.keys`: USAGE_EVENTS, USAGE_DAY, USAGE_MONTH).
+
+One Lua script writes the raw event (a capped stream) and increments every aggregate it belongs to, with the
+keys' expiry, atomically: no count without its event, and concurrent writers on any number of replicas add up
+exactly (integers only; cost in nano-USD).
+
+When Redis does not answer, the event is kept in memory (at most BRA_USAGE_BUFFER_MAX, oldest first) and written
+in order once Redis answers again — on the next record, or by `flush()` which serve's scheduler calls every few
+seconds. Events that do not fit are dropped, counted (`lost`) and logged. While Redis is known to be down, new
+events go straight to the buffer for `RETRY_AFTER_S`, so a chat turn never waits on a dead Redis twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import redis
+
+from bot.errors import StoreUnavailable
+from bot.store import keys
+from bot.usage.event import METRICS, Totals, UsageEvent
+
+log = logging.getLogger(__name__)
+
+DAY = 24 * 60 * 60
+RETRY_AFTER_S = 2.0
+
+# Dimensions of the daily aggregates, and of the monthly ones (budgets and `/bedrock usage month` read these).
+DAY_DIMS = ("all", "model", "user", "channel", "feature", "team", "model_feature")
+MONTH_DIMS = ("all", "user", "channel", "model")
+ALL = "*"
+
+# KEYS: the aggregate hashes (day ones first), then the stream.
+# ARGV: 1 how many day keys, 2 day TTL, 3 month TTL, 4 m = number of metrics, then m metric names, m amounts,
+# one dimension value per hash key, the stream's approximate MAXLEN, then the event's field/value pairs.
+_RECORD = """
+local nhash = #KEYS - 1
+local nday, dayttl, monthttl, nm = tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4])
+local vbase = 4 + 2 * nm
+for i = 1, nhash do
+  local value = ARGV[vbase + i]
+  for j = 1, nm do
+    local amount = tonumber(ARGV[4 + nm + j])
+    if amount ~= 0 then redis.call('HINCRBY', KEYS[i], value .. '|' .. ARGV[4 + j], amount) end
+  end
+  if i <= nday then redis.call('EXPIRE', KEYS[i], dayttl) else redis.call('EXPIRE', KEYS[i], monthttl) end
+end
+local sbase = vbase + nhash
+local fields = {}
+for k = sbase + 2, #ARGV do fields[#fields + 1] = ARGV[k] end
+redis.call('XADD', KEYS[#KEYS], 'MAXLEN', '~', ARGV[sbase + 1], '*', unpack(fields))
+return 1
+"""
+
+
+@dataclass(frozen=True)
+class _Write:
+    """One event, ready for the script (its day and month fixed when it happened, not when it is written)."""
+
+    keys: list[str]
+    args: list[str | int]
+
+
+def month_of(day: date) -> str:
+    return day.strftime("%Y-%m")
+
+
+class Ledger:
+    """Thread-safe; built once (`bot.services`)."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        tz: ZoneInfo,
+        retention_days: int,
+        max_events: int,
+        buffer_max: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._redis, self.tz = client, tz
+        self._day_ttl, self._month_ttl = (retention_days + 1) * DAY, (retention_days + 32) * DAY
+        self._max_events = max_events
+        self._script = client.register_script(_RECORD)
+        self._buffer: deque[_Write] = deque()
+        self._buffer_max = buffer_max
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._down_until = 0.0
+        self.lost = 0
+
+    # -- writing -----------------------------------------------------------------------------------------------
+
+    def record(self, event: UsageEvent) -> bool:
+        """Write `event` (and anything buffered before it). Never raises: returns False when it was buffered."""
+        write = self._prepare(event)
+        with self._lock:
+            if self._buffer or self._clock() < self._down_until:
+                self._keep(write)
+                return self._drain_locked() and not self._buffer
+            try:
+                self._write(write)
+                return True
+            except redis.RedisError as exc:
+                self._went_down(exc)
+                self._keep(write)
+                return False
+
+    def flush(self) -> int:
+        """Write the buffered events now if Redis answers; returns how many are still waiting."""
+        with self._lock:
+            if self._buffer:
+                self._drain_locked(force=True)
+            return len(self._buffer)
+
+    @property
+    def buffered(self) -> int:
+        return len(self._buffer)
+
+    def _drain_locked(self, *, force: bool = False) -> bool:
+        if not force and self._clock() < self._down_until:
+            return False
+        written = 0
+        while self._buffer:
+            try:
+                self._write(self._buffer[0])
+            except redis.RedisError as exc:
+                self._went_down(exc)
+                return False
+            self._buffer.popleft()
+            written += 1
+        if written:
+            log.info("buffered usage events written", extra={"events": written, "lost": self.lost})
+        return True
+
+    def _keep(self, write: _Write) -> None:
+        if len(self._buffer) >= self._buffer_max:
+            self._buffer.popleft()
+            self.lost += 1
+            if self.lost == 1 or self.lost % 100 == 0:
+                log.error(
+                    "usage buffer full: oldest event dropped",
+                    extra={"lost": self.lost, "buffer_max": self._buffer_max},
+                )
+        self._buffer.append(write)
+
+    def _went_down(self, exc: redis.RedisError) -> None:
+        self._down_until = self._clock() + RETRY_AFTER_S
+        log.warning(
+            "Redis did not answer: usage event kept in memory",
+            extra={"error": type(exc).__name__, "buffered": len(self._buffer) + 1},
+        )
+
+    def _write(self, write: _Write) -> None:
+        self._script(keys=write.keys, args=write.args)
+
+    def _prepare(self, event: UsageEvent) -> _Write:
+        day = event.at.astimezone(self.tz).date()
+        d, m = day.isoformat(), month_of(day)
+        values = {
+            "all": ALL,
+            "model": event.model,
+            "user": event.user,
+            "channel": event.channel,
+            "feature": event.feature,
+            "team": event.team,
+            "model_feature": f"{event.model}/{event.feature}",
+        }
+        hash_keys = [keys.usage_day(d, dim) for dim in DAY_DIMS] + [keys.usage_month(m, dim) for dim in MONTH_DIMS]
+        args: list[str | int] = [len(DAY_DIMS), self._day_ttl, self._month_ttl, len(METRICS), *METRICS]
+        args += event.amounts()
+        args += [values[dim] for dim in DAY_DIMS] + [values[dim] for dim in MONTH_DIMS]
+        args.append(self._max_events)
+        for name, value in event.fields().items():
+            args += [name, value]
+        return _Write([*hash_keys, keys.USAGE_EVENTS], args)
+
+    # -- reading -----------------------------------------------------------------------------------------------
+
+    def today(self) -> date:
+        return datetime.now(self.tz).date()
+
+    def days(self, days: Sequence[date], dims: Iterable[str]) -> dict[date, dict[str, dict[str, Totals]]]:
+        """For each day, each dimension: value -> totals. One round trip. Raises `StoreUnavailable`."""
+        wanted = list(dims)
+        names = [keys.usage_day(d.isoformat(), dim) for d in days for dim in wanted]
+        raw = self._hgetall(names)
+        out: dict[date, dict[str, dict[str, Totals]]] = {}
+        it = iter(raw)
+        for d in days:
+            out[d] = {dim: _totals(next(it)) for dim in wanted}
+        return out
+
+    def day(self, day: date, dim: str) -> dict[str, Totals]:
+        return self.days([day], [dim])[day][dim]
+
+    def month(self, day: date, dim: str) -> dict[str, Totals]:
+        """Month-to-date (the month of `day`) by `dim` (one of MONTH_DIMS)."""
+        return _totals(self._hgetall([keys.usage_month(month_of(day), dim)])[0])
+
+    def cost(self, pairs: Sequence[tuple[str, str]]) -> list[int]:
+        """nano-USD of each (aggregate key, value): what budgets read before a call. One round trip."""
+        try:
+            with self._redis.pipeline(transaction=False) as pipe:
+                for key, value in pairs:
+                    pipe.hget(key, f"{value}|cost_nusd")
+                return [int(v or 0) for v in pipe.execute()]
+        except redis.RedisError as exc:
+            raise StoreUnavailable() from exc
+
+    def events(self, count: int = 100) -> list[dict[str, str]]:
+        """The latest raw events, newest first."""
+        try:
+            rows = self._redis.xrevrange(keys.USAGE_EVENTS, count=count)
+        except redis.RedisError as exc:
+            raise StoreUnavailable() from exc
+        return [dict(fields) for _id, fields in rows]  # type: ignore[union-attr,arg-type]
+
+    def _hgetall(self, names: Sequence[str]) -> list[dict[str, str]]:
+        try:
+            with self._redis.pipeline(transaction=False) as pipe:
+                for name in names:
+                    pipe.hgetall(name)
+                return list(pipe.execute())
+        except redis.RedisError as exc:
+            raise StoreUnavailable() from exc
+
+
+def _totals(raw: dict[str, str]) -> dict[str, Totals]:
+    """{"U1|requests": "3", ...} → {"U1": Totals(requests=3, ...)}."""
+    grouped: dict[str, dict[str, int]] = {}
+    for name, value in raw.items():
+        subject, _, metric = name.rpartition("|")
+        grouped.setdefault(subject, {})[metric] = int(value)
+    return {subject: Totals.of(counts) for subject, counts in grouped.items()}
