@@ -1,4 +1,4 @@
-"""The `bedrock-assistant` command (also `python -m bot`): console, ask, catalog, serve.
+"""The `bedrock-assistant` command (also `python -m bot`): console, ask, catalog, serve, digest, bedrock-local.
 
 Imports are lazy per mode so that `ask` and `console` start without loading boto3, redis or Slack.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from bot.errors import BotError
@@ -25,6 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     show = cat_sub.add_parser("models", help="list model keys, names and ids")
     show.add_argument("--provider", default=None)
     sub.add_parser("serve", help="run the Slack app: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on PORT")
+    digest = sub.add_parser("digest", help="compute (and post) one daily cost digest")
+    digest.add_argument("--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: the due day)")
+    digest.add_argument("--dry-run", action="store_true", help="print the digest and write its chart; post nothing")
+    digest.add_argument("--channel", default=None, help="channel id to post to (default: BRA_DIGEST_CHANNEL)")
+    digest.add_argument("--chart", type=Path, default=None, help="with --dry-run: where to write the chart PNG")
     local = sub.add_parser("bedrock-local", help="run the local Bedrock-compatible endpoint on 127.0.0.1")
     local.add_argument("--port", type=int, default=8777, help="port to listen on (0: any free port)")
     local.add_argument("--config", type=Path, default=None, help="YAML file (default: config/bedrock-local.yaml)")
@@ -55,6 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.settings import Settings
 
             return serve(Settings.load())
+        if args.mode == "digest":
+            from bot.digest.command import run_digest
+            from bot.settings import Settings
+
+            return run_digest(Settings.load(), args.date, dry_run=args.dry_run, channel=args.channel, chart=args.chart)
         if args.mode == "bedrock-local":
             from bot.bedrock_local.run import run
 

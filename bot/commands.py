@@ -9,7 +9,7 @@ Every message and command line first passes the input guardrails (`_screened`): 
 models see only the masked text, and a blocked message raises `GuardBlocked`. Routing of a message, most specific
 first: a command → `reset` in a thread → `<model>: prompt` → a thread bound
 to a model → a question the catalog answers → the catalog assistant (a model with the catalog as tools).
-`usage` checks its arguments and says plainly that usage reports are not enabled yet (issue 6).
+`usage` and `budget` read the usage ledger (`bot.usage.report`); without Redis they say so.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from bot.caller import Caller
 from bot.chat.asks import ChatAsk, CompareAsk, parse_live
 from bot.chat.resolve import chat_model, is_chat_model
-from bot.errors import InputError, UsageError
+from bot.errors import InputError, StoreUnavailable, UsageError
 from bot.guardrails import view as guardrail_view
 from bot.guardrails.guard import where
 from bot.qa.answer import Answer
@@ -41,6 +41,7 @@ from bot.qa.text import detect_lang
 from bot.store.client import answers
 from bot.store.interventions import today_in_digest_tz
 from bot.subcommands import OTHER_SUBCOMMANDS, OTHER_USAGE, other_subcommand
+from bot.usage import report as usage_report
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -84,8 +85,10 @@ def _subcommand(services: Services, caller: Caller, text: str) -> Reply:
             return ChatAsk(text=prompt.strip(), lang=lang, feature="try", named=key, bind=True)
         case "reset":
             return reset(services, caller, lang)
-        case "usage" as name:
-            return _not_yet(name, lang)
+        case "usage":
+            return _usage(services, caller, args, lang)
+        case "budget":
+            return _budget(services, caller, args, lang)
         case "guardrails":
             return _guardrails(services, caller, args, lang)
     raise unknown_subcommand(sub, ALL_SUBCOMMANDS)
@@ -263,25 +266,32 @@ def _status(services: Services, caller: Caller, lang: str) -> Answer:
     return Answer(intent="status", lang=lang, title=L(lang, "봇 상태", "Bot status"), lines=lines)
 
 
-def _not_yet(name: str, lang: str) -> Answer:
-    what = {
-        "try": ("모델과 대화하기", "Chatting with a model"),
-        "reset": ("대화 기억 초기화", "Resetting a conversation"),
-        "usage": ("사용량 보고", "Usage reports"),
-    }[name]
-    return Answer(
-        intent="not_enabled",
-        lang=lang,
-        title=L(lang, f"{what[0]}: 아직 사용할 수 없음", f"{what[1]}: not enabled yet"),
-        lines=(
-            L(
-                lang,
-                f"`/bedrock {name}`은(는) 아직 이 배포에서 켜지지 않았습니다. "
-                "지금은 카탈로그 질문(가격, 비교, 추천)에 답합니다.",
-                f"`/bedrock {name}` is not enabled in this deployment yet. For now I answer catalog questions "
-                "(prices, comparisons, recommendations).",
-            ),
-            L(lang, "도움말: `/bedrock help`", "Help: `/bedrock help`"),
-        ),
-        ok=False,
-    )
+def _usage(services: Services, caller: Caller, args: str, lang: str) -> Answer:
+    request = usage_report.parse(args)
+    if request.scope == "all":
+        services.access.require_admin(caller.user)
+    if services.ledger is None:
+        raise StoreUnavailable(ko=_NO_LEDGER[0], en=_NO_LEDGER[1])
+    try:
+        return usage_report.usage_answer(services.ledger, services.engine.catalog, caller, request, lang)
+    except StoreUnavailable:
+        raise StoreUnavailable(ko=_NO_STORE[0], en=_NO_STORE[1]) from None
+
+
+def _budget(services: Services, caller: Caller, args: str, lang: str) -> Answer:
+    if services.budgets is None:
+        raise StoreUnavailable(ko=_NO_LEDGER[0], en=_NO_LEDGER[1])
+    if not args.strip():
+        return usage_report.budget_answer(services.budgets, caller, lang)
+    services.access.require_admin(caller.user)
+    return usage_report.override_answer(services.budgets, args, lang)
+
+
+_NO_STORE = (
+    "저장소(Redis)가 응답하지 않아 사용량을 읽지 못했습니다. 기록은 보관 중이니 잠시 후 다시 시도해 주세요.",
+    "The store (Redis) did not answer, so usage cannot be read now. Nothing is lost: try again shortly.",
+)
+_NO_LEDGER = (
+    "사용량 기록(Redis)이 없는 실행 환경이라 사용량과 예산을 볼 수 없습니다.",
+    "Usage and budgets need the usage ledger in Redis, which this run does not have.",
+)

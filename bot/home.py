@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from bot import prompts
 from bot.caller import Caller
 from bot.errors import StoreUnavailable
+from bot.qa.answers.common import L
 from bot.qa.commands import USAGE
 from bot.services import Services
 from bot.subcommands import OTHER_USAGE
+from bot.usage.report import home_lines
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ def home(services: Services, caller: Caller) -> Home:
         current = services.prefs.user_model(team=caller.team, user=caller.user)
     except StoreUnavailable:
         current = None
+    usage_lines = _usage_lines(services, caller, lang)
     models = tuple((m.key, m.name) for m in catalog.models.values() if m.kind == "text" and m.lifecycle == "active")
     return Home(
         lang=lang,
@@ -59,6 +62,22 @@ def home(services: Services, caller: Caller) -> Home:
         models=models,
         current_model=current if current in catalog.models else None,
         default_model=services.settings.assistant.default_model,
-        usage_lines=(),
+        usage_lines=usage_lines,
         as_of=catalog.prices_as_of().isoformat(),
     )
+
+
+def _usage_lines(services: Services, caller: Caller, lang: str) -> tuple[str, ...]:
+    """The user's month and budget; a line saying why when the ledger cannot be read."""
+    if services.ledger is None:
+        return ()
+    try:
+        return home_lines(services.ledger, services.budgets, services.engine.catalog, caller, lang)
+    except StoreUnavailable:
+        return (
+            L(
+                lang,
+                "저장소(Redis)가 응답하지 않아 사용량을 표시하지 못했습니다.",
+                "The store (Redis) did not answer, so your usage cannot be shown right now.",
+            ),
+        )

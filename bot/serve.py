@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import time
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
+from zoneinfo import ZoneInfo
 
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 from slack_bolt import App
@@ -18,6 +20,8 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError as SlackBoltError
 
 from bot.chat.bedrock import has_credentials
+from bot.digest.assemble import make_job
+from bot.digest.job import Scheduler
 from bot.errors import ConfigError, StartupError
 from bot.logs import configure
 from bot.services import Services, build_services
@@ -25,6 +29,7 @@ from bot.settings import Settings
 from bot.slack_app import create_app
 from bot.store.client import connect, require
 from bot.web import Wsgi, health_app, slack_app
+from handlers.digest import slack_publisher
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +67,32 @@ def require_bedrock(settings: Settings) -> None:
 def serve(settings: Settings) -> int:
     configure(settings.log)
     services, app = prepare(settings)
+    start_digest(settings, services, app)
     if settings.slack.socket_mode:
         return _socket_mode(settings, services, app)
     log.info("serving Slack over HTTP", extra={"port": settings.server.port, "workers": settings.server.http_workers})
     _Gunicorn(slack_app(app, services), settings).run()
     return 0
+
+
+def start_digest(settings: Settings, services: Services, app: App) -> Scheduler | None:
+    """The daily digest's scheduler, when BRA_DIGEST_CHANNEL is set (every replica runs one; a Redis lock and a
+    per-day key make sure only one posts)."""
+    usage = settings.usage
+    if usage.digest_channel is None:
+        log.info("no daily digest: BRA_DIGEST_CHANNEL is not set")
+        return None
+    job = make_job(services, slack_publisher(app.client, services.engine.catalog))
+    scheduler = Scheduler(
+        job,
+        channel=usage.digest_channel,
+        tz=ZoneInfo(usage.usage_tz),
+        at=time.fromisoformat(usage.digest_time),
+        every_s=usage.digest_check_s,
+    )
+    scheduler.start()
+    log.info("daily digest scheduled", extra={"channel": usage.digest_channel, "at": usage.digest_time})
+    return scheduler
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints

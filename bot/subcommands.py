@@ -8,6 +8,7 @@ OTHER_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "try": ("try", "시험", "써보기"),
     "reset": ("reset", "초기화"),
     "usage": ("usage", "사용량"),
+    "budget": ("budget", "budgets", "예산"),
     "status": ("status", "상태"),
     "guardrails": ("guardrails", "guardrail", "가드레일"),
 }
@@ -16,6 +17,7 @@ OTHER_USAGE = {
     "try": "/bedrock try <model> <prompt>",
     "reset": "/bedrock reset",
     "usage": "/bedrock usage [me|channel|all] [today|week|month]",
+    "budget": "/bedrock budget [<@user> <usd|unlimited|reset>]",
     "status": "/bedrock status",
     "guardrails": "/bedrock guardrails [reload]",
 }

@@ -50,3 +50,20 @@ def context(n: int | None) -> str:
 
 def _trim(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def spend(value: Decimal) -> str:
+    """An estimated spend, rounded for reading: cents from $1 ($12.35), four decimals below ($0.0123)."""
+    step = Decimal("0.01") if abs(value) >= 1 else Decimal("0.0001")
+    rounded = value.quantize(step, ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    return f"{sign}${abs(rounded):,}"
+
+
+def count(n: int) -> str:
+    """A large count, short: 950, 12.3K, 4.5M."""
+    if n >= 1_000_000:
+        return f"{_trim(n / 1_000_000)}M"
+    if n >= 10_000:
+        return f"{_trim(n / 1_000)}K"
+    return f"{n:,}"

@@ -6,8 +6,9 @@ keys' expiry, atomically: no count without its event, and concurrent writers on 
 exactly (integers only; cost in nano-USD).
 
 When Redis does not answer, the event is kept in memory (at most BRA_USAGE_BUFFER_MAX, oldest first) and written
-in order once Redis answers again — on the next record, or by `flush()` which serve's scheduler calls every few
-seconds. Events that do not fit are dropped, counted (`lost`) and logged. While Redis is known to be down, new
+in order once Redis answers again — on the next record, or by a flusher thread that runs while the buffer is not
+empty (started on demand in each process, so gunicorn's forked workers each flush their own). Events that do not
+fit are dropped, counted (`lost`) and logged. While Redis is known to be down, new
 events go straight to the buffer for `RETRY_AFTER_S`, so a chat turn never waits on a dead Redis twice.
 """
 
@@ -34,9 +35,18 @@ DAY = 24 * 60 * 60
 RETRY_AFTER_S = 2.0
 
 # Dimensions of the daily aggregates, and of the monthly ones (budgets and `/bedrock usage month` read these).
-DAY_DIMS = ("all", "model", "user", "channel", "feature", "team", "model_feature")
-MONTH_DIMS = ("all", "user", "channel", "model")
+# "user_models" and "channel_models" are one hash per user / channel (`user_models:U123`), by model, so that one
+# person's or one channel's usage is read without scanning everybody's.
+DAY_DIMS = ("all", "model", "user", "channel", "feature", "team", "model_feature", "user_models", "channel_models")
+MONTH_DIMS = ("all", "user", "channel", "model", "user_models", "channel_models")
+PER_SUBJECT = {"user_models": "user", "channel_models": "channel"}
 ALL = "*"
+
+
+def per(dim: str, subject: str) -> str:
+    """The per-subject dimension name: per("user_models", "U1") → "user_models:U1"."""
+    return f"{dim}:{subject}"
+
 
 # KEYS: the aggregate hashes (day ones first), then the stream.
 # ARGV: 1 how many day keys, 2 day TTL, 3 month TTL, 4 m = number of metrics, then m metric names, m amounts,
@@ -95,6 +105,7 @@ class Ledger:
         self._lock = threading.Lock()
         self._clock = clock
         self._down_until = 0.0
+        self._flusher: threading.Thread | None = None
         self.lost = 0
 
     # -- writing -----------------------------------------------------------------------------------------------
@@ -151,6 +162,15 @@ class Ledger:
                     extra={"lost": self.lost, "buffer_max": self._buffer_max},
                 )
         self._buffer.append(write)
+        if self._flusher is None or not self._flusher.is_alive():
+            self._flusher = threading.Thread(target=self._flush_until_empty, name="usage-flush", daemon=True)
+            self._flusher.start()
+
+    def _flush_until_empty(self) -> None:
+        while True:
+            time.sleep(RETRY_AFTER_S)
+            if self.flush() == 0:
+                return
 
     def _went_down(self, exc: redis.RedisError) -> None:
         self._down_until = self._clock() + RETRY_AFTER_S
@@ -173,8 +193,16 @@ class Ledger:
             "feature": event.feature,
             "team": event.team,
             "model_feature": f"{event.model}/{event.feature}",
+            "user_models": event.model,
+            "channel_models": event.model,
         }
-        hash_keys = [keys.usage_day(d, dim) for dim in DAY_DIMS] + [keys.usage_month(m, dim) for dim in MONTH_DIMS]
+        subjects = {"user": event.user, "channel": event.channel}
+
+        def named(dim: str) -> str:
+            return per(dim, subjects[PER_SUBJECT[dim]]) if dim in PER_SUBJECT else dim
+
+        hash_keys = [keys.usage_day(d, named(dim)) for dim in DAY_DIMS]
+        hash_keys += [keys.usage_month(m, named(dim)) for dim in MONTH_DIMS]
         args: list[str | int] = [len(DAY_DIMS), self._day_ttl, self._month_ttl, len(METRICS), *METRICS]
         args += event.amounts()
         args += [values[dim] for dim in DAY_DIMS] + [values[dim] for dim in MONTH_DIMS]

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.qa.answers.common import L
 from handlers.blocks.answer import LABEL_LIMIT, MAX_OPTIONS, OPTION_VALUE_LIMIT, TEXT_LIMIT, Block, plain, section
-from handlers.blocks.mrkdwn import escape, split_text
+from handlers.blocks.mrkdwn import escape, split_text, to_mrkdwn
 from handlers.ids import HOME_BLOCK_MODEL, HOME_DEFAULT_MODEL
 
 MAX_HOME_BLOCKS = 100  # Slack's limit for a view
@@ -95,7 +95,7 @@ def _model_picker(lang: str, models: Sequence[tuple[str, str]], current: str | N
 def _usage(lang: str, lines: Sequence[str]) -> list[Block]:
     title = L(lang, "이번 달 사용량", "This month's usage")
     if lines:
-        return _list(title, [escape(x) for x in lines])
+        return _list(title, [to_mrkdwn(x) for x in lines])  # our own text: mentions (<#C…>) must stay
     return [section(f"*{title}*\n" + L(lang, "아직 기록된 사용량이 없습니다.", "No usage recorded yet."))]
 
 
