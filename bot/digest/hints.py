@@ -5,8 +5,8 @@
   background of a turn) and comparisons (evaluation runs) — and what it would have cost at the catalog's batch
   price for the same tokens, where the model has one.
 - **cheaper**: for the day's costliest model, the closest cheaper chat model that can do the same job (tool use
-  when the catalog assistant used it; a context window at least twice the average prompt) and what the same
-  tokens would have cost on it. The hint suggests checking quality with `/bedrock compare` first.
+  when the catalog assistant used it; a context window at least twice the average prompt; the same input
+  modalities) and what the same tokens cost on each, both priced from the catalog. The hint suggests checking quality with `/bedrock compare` first.
 
 A hint is shown only when it says something: a cache-capable model was used, or the saving is at least
 `MIN_SAVING` of the day's cost.
@@ -98,8 +98,9 @@ def _batch(catalog: Catalog, region: str, by_model_feature: dict[str, Totals], t
             continue
         requests, cost = requests + t.requests, cost + t.usd
         batch = call_cost(catalog, model, region, _usage(t), Mode.batch).usd
-        if batch is not None:
-            saving += max(t.usd - batch, Decimal(0))
+        on_demand = call_cost(catalog, model, region, _usage(t)).usd
+        if batch is not None and on_demand is not None:
+            saving += max(on_demand - batch, Decimal(0))
     if not requests:
         return None
     share = requests / total.requests
@@ -143,28 +144,31 @@ def _cheaper(
     current = catalog.models[key]
     used_tools = by_model_feature.get(f"{key}/assistant", Totals()).requests > 0
     need_context = 2 * t.prompt_tokens // max(t.requests, 1)
+    now = call_cost(catalog, key, region, _usage(t)).usd  # both sides priced the same way, from the catalog
+    if not now:
+        return None
     options = []
     for other in catalog.models.values():
         if other.key == key or not _can_replace(other, current, used_tools, need_context):
             continue
         cost = call_cost(catalog, other.key, region, _usage(t)).usd
-        if cost is not None and cost <= t.usd * CHEAPER_BY:
+        if cost is not None and cost <= now * CHEAPER_BY:
             options.append((cost, other))
     if not options:
         return None
     cost, best = max(options, key=lambda o: (o[0], o[1].key))  # the smallest step down: most like the current
-    saving = t.usd - cost
+    saving = now - cost
     if not _worth(saving, total):
         return None
-    pct = saving / t.usd
+    pct = saving / now
     compare = f"`/bedrock compare {key},{best.key} <prompt>`"
     return Hint(
         "cheaper",
         L(
             lang,
-            f"{current.name}에 {spend(t.usd)}를 썼습니다. 같은 토큰이면 {best.name}은(는) "
+            f"{current.name}에 {spend(now)}를 썼습니다. 같은 토큰이면 {best.name}은(는) "
             f"{spend(cost)} (−{pct:.0%})입니다. 바꾸기 전에 {compare}로 품질을 확인해 보세요.",
-            f"{current.name} cost {spend(t.usd)}; the same tokens on {best.name} would cost "
+            f"{current.name} cost {spend(now)}; the same tokens on {best.name} would cost "
             f"{spend(cost)} (−{pct:.0%}). Check the quality with {compare} before switching.",
         ),
         saving,

@@ -53,11 +53,17 @@ def _trim(x: float) -> str:
 
 
 def spend(value: Decimal) -> str:
-    """An estimated spend, rounded for reading: cents from $1 ($12.35), four decimals below ($0.0123)."""
+    """An estimated spend, rounded for reading: cents from $1 ($12.35), up to four decimals below ($0.0123,
+    $0.18)."""
     step = Decimal("0.01") if abs(value) >= 1 else Decimal("0.0001")
     rounded = value.quantize(step, ROUND_HALF_UP)
+    if rounded == 0 and value != 0:
+        return "<$0.0001" if value > 0 else ">-$0.0001"
     sign = "-" if rounded < 0 else ""
-    return f"{sign}${abs(rounded):,}"
+    text = f"{abs(rounded):,}"
+    if step < Decimal("0.01"):
+        text = text.rstrip("0").ljust(len(text.split(".")[0]) + 3, "0")
+    return f"{sign}${text}"
 
 
 def count(n: int) -> str:

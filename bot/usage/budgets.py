@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import redis
 import yaml
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 Scope = Literal["user", "channel"]
 UNLIMITED = "none"
+Limit = Annotated[Decimal, Field(ge=0)]
 
 
 class BudgetPolicy(BaseModel):
@@ -48,10 +49,10 @@ class BudgetPolicy(BaseModel):
 
     user_daily_usd: Decimal | None = Field(None, ge=0, description="every user's daily limit")
     channel_monthly_usd: Decimal | None = Field(None, ge=0, description="every channel's monthly limit")
-    users: dict[str, Decimal | None] = Field(
+    users: dict[str, Limit | None] = Field(
         default_factory=dict, description="user id -> daily limit instead of the default (null: none)"
     )
-    channels: dict[str, Decimal | None] = Field(
+    channels: dict[str, Limit | None] = Field(
         default_factory=dict, description="channel id -> monthly limit instead of the default (null: none)"
     )
     warn_at: list[float] = Field(default_factory=lambda: [0.8], description="fractions of a limit that warn")
@@ -88,7 +89,8 @@ class BudgetPolicy(BaseModel):
 
     @property
     def enabled(self) -> bool:
-        return any((self.user_daily_usd, self.channel_monthly_usd, *self.users.values(), *self.channels.values()))
+        limits = (self.user_daily_usd, self.channel_monthly_usd, *self.users.values(), *self.channels.values())
+        return any(v is not None for v in limits)  # a limit of 0 is a limit (nothing allowed)
 
     def user_limit(self, user: str) -> Decimal | None:
         return self.users.get(user, self.user_daily_usd)

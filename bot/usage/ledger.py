@@ -95,8 +95,12 @@ class Ledger:
         max_events: int,
         buffer_max: int,
         clock: Callable[[], float] = time.monotonic,
+        retry_after_s: float | None = None,
     ) -> None:
+        """`retry_after_s`: how long new events go straight to the buffer after Redis failed, and how often the
+        flusher thread tries again (default `RETRY_AFTER_S`)."""
         self._redis, self.tz = client, tz
+        self._retry_after = RETRY_AFTER_S if retry_after_s is None else retry_after_s
         self._day_ttl, self._month_ttl = (retention_days + 1) * DAY, (retention_days + 32) * DAY
         self._max_events = max_events
         self._script = client.register_script(_RECORD)
@@ -148,6 +152,7 @@ class Ledger:
                 return False
             self._buffer.popleft()
             written += 1
+        self._down_until = 0.0  # Redis answered: the next event is written at once
         if written:
             log.info("buffered usage events written", extra={"events": written, "lost": self.lost})
         return True
@@ -162,18 +167,24 @@ class Ledger:
                     extra={"lost": self.lost, "buffer_max": self._buffer_max},
                 )
         self._buffer.append(write)
-        if self._flusher is None or not self._flusher.is_alive():
+        if self._flusher is None or not self._flusher.is_alive():  # not alive: none yet, or a forked process
             self._flusher = threading.Thread(target=self._flush_until_empty, name="usage-flush", daemon=True)
             self._flusher.start()
 
     def _flush_until_empty(self) -> None:
+        """The flusher thread: retry every `retry_after_s` until the buffer is empty. It decides to stop under the
+        lock, so an event buffered meanwhile either is written by it or starts a new flusher."""
         while True:
-            time.sleep(RETRY_AFTER_S)
-            if self.flush() == 0:
-                return
+            time.sleep(self._retry_after)
+            with self._lock:
+                if self._buffer:
+                    self._drain_locked(force=True)
+                if not self._buffer:
+                    self._flusher = None
+                    return
 
     def _went_down(self, exc: redis.RedisError) -> None:
-        self._down_until = self._clock() + RETRY_AFTER_S
+        self._down_until = self._clock() + self._retry_after
         log.warning(
             "Redis did not answer: usage event kept in memory",
             extra={"error": type(exc).__name__, "buffered": len(self._buffer) + 1},

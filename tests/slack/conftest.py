@@ -10,7 +10,7 @@ import pytest
 import redis
 
 from bot.bedrock_local import LocalBedrock
-from bot.settings import GuardSettings
+from bot.settings import GuardSettings, UsageSettings
 from tests.slack.harness import Harness, build_harness
 from tests.support.slack_mock import SlackMock
 
@@ -32,10 +32,11 @@ def make_harness(
         access: dict[str, Any] | None = None,
         client: redis.Redis | None = None,
         guard: GuardSettings | None = None,
+        usage: UsageSettings | None = None,
         **chat: Any,
     ) -> Harness:
         harness = build_harness(
-            slack, redis_url, tmp_path, access, client, bedrock_url=local_bedrock.url, guard=guard, **chat
+            slack, redis_url, tmp_path, access, client, bedrock_url=local_bedrock.url, guard=guard, usage=usage, **chat
         )
         made.append(harness)
         return harness

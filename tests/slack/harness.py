@@ -27,6 +27,7 @@ from bot.settings import (
     RedisSettings,
     Settings,
     SlackSettings,
+    UsageSettings,
 )
 from bot.slack_app import create_app, web_client
 from tests.support import slack_requests as sr
@@ -101,10 +102,12 @@ def settings_for(
     access_file: Path,
     bedrock_url: str,
     guard: GuardSettings | None = None,
+    usage: UsageSettings | None = None,
     **chat: Any,
 ) -> Settings:
     return Settings(
         guard=guard or GuardSettings(),
+        usage=usage or UsageSettings(),
         aws=AwsSettings(bedrock_endpoint_url=bedrock_url, region="us-east-1"),
         chat=ChatSettings(**{"retry_base_s": 0.0, "retry_max_s": 0.0, **chat}),
         slack=SlackSettings(
@@ -124,11 +127,12 @@ def build_harness(
     *,
     bedrock_url: str,
     guard: GuardSettings | None = None,
+    usage: UsageSettings | None = None,
     **chat: Any,
 ) -> Harness:
     access_file = tmp_path / "access.yaml"
     access_file.write_text(yaml.safe_dump(access or {}), encoding="utf-8")
-    settings = settings_for(slack, redis_url, access_file, bedrock_url, guard, **chat)
+    settings = settings_for(slack, redis_url, access_file, bedrock_url, guard, usage, **chat)
     services = build_services(settings, client)
     executor = TrackingExecutor()
     app = create_app(services, web_client(settings.slack), executor=executor)

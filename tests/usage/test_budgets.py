@@ -339,9 +339,13 @@ def test_a_zero_daily_limit_blocks_every_call(redis_client: redis.Redis) -> None
     # BUG (bot/usage/budgets.py, BudgetPolicy.enabled): Decimal(0) is falsy, so a policy whose only limits are 0
     # counts as "no budgets" and `admit` returns before reading anything; with any other non-zero limit in the
     # file, the same 0 limit blocks. The schema allows 0 (ge=0) and says null, not 0, means "no limit".
-    budgets = make_budgets(redis_client, user_daily_usd=0)
+    with_another_limit = make_budgets(redis_client, users={"U1": 0}, channel_monthly_usd=100)
     with pytest.raises(BudgetExceeded):
-        budgets.admit(ALICE, "nova-pro", "en")
+        with_another_limit.admit(ALICE, "nova-pro", "en")
+
+    alone = make_budgets(redis_client, users={"U1": 0})
+    with pytest.raises(BudgetExceeded):
+        alone.admit(ALICE, "nova-pro", "en")
 
 
 def test_a_negative_per_user_or_per_channel_limit_is_rejected(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,13 +16,29 @@ import redis
 
 from bot.errors import StoreUnavailable
 from bot.store import keys
+from bot.usage import ledger as ledger_module
 from bot.usage.event import Totals, UsageEvent
-from bot.usage.ledger import ALL, DAY, DAY_DIMS, MONTH_DIMS, RETRY_AFTER_S, Ledger
+from bot.usage.ledger import ALL, DAY, DAY_DIMS, MONTH_DIMS, Ledger, per
 from tests.usage.proxy import TcpProxy
 
 SEOUL = ZoneInfo("Asia/Seoul")
 AT = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)  # 2026-11-21 12:00 in Seoul
 RETENTION = 30
+# Every aggregate one event of `event()` lands in, by day and by month: dimension -> the value it is counted under.
+DAY_VALUES = {
+    "all": ALL,
+    "model": "nova-pro",
+    "user": "U0",
+    "channel": "C1",
+    "feature": "chat",
+    "team": "T1",
+    "model_feature": "nova-pro/chat",
+    "user_models:U0": "nova-pro",
+    "channel_models:C1": "nova-pro",
+}
+MONTH_VALUES = {
+    dim: DAY_VALUES[dim] for dim in ("all", "user", "channel", "model", "user_models:U0", "channel_models:C1")
+}
 
 
 class FakeClock:
@@ -35,6 +52,15 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+@pytest.fixture
+def retry_after(monkeypatch: pytest.MonkeyPatch) -> float:
+    """A long RETRY_AFTER_S. The ledger's background flusher sleeps RETRY_AFTER_S of real time (not the injected
+    clock), so with the shipped 2 s it could write the buffer in the middle of a test that steps the fake clock;
+    an hour keeps it asleep, and the test steps over the window with the clock alone."""
+    monkeypatch.setattr(ledger_module, "RETRY_AFTER_S", 3600.0)
+    return 3600.0
 
 
 def make_ledger(client: redis.Redis, **overrides: object) -> Ledger:
@@ -68,7 +94,8 @@ def totals_of(*events: UsageEvent) -> Totals:
 
 def stream(client: redis.Redis) -> list[dict[str, str]]:
     """The raw events, oldest first."""
-    return [fields for _id, fields in client.xrange(keys.USAGE_EVENTS)]
+    rows: list[tuple[str, dict[str, str]]] = client.xrange(keys.USAGE_EVENTS)  # type: ignore[assignment]
+    return [fields for _id, fields in rows]
 
 
 # -- one event -----------------------------------------------------------------------------------------------------
@@ -89,21 +116,21 @@ def test_one_event_lands_in_every_daily_and_monthly_aggregate(redis_client: redi
     expected = Totals(
         requests=1, input=1200, output=345, cache_read=50, cache_write=7, latency_ms=813, cost_nusd=4_567_890
     )
-    day_values = {
-        "all": ALL,
-        "model": "nova-pro",
-        "user": "U0",
-        "channel": "C1",
-        "feature": "chat",
-        "team": "T1",
-        "model_feature": "nova-pro/chat",
-    }
-    assert set(day_values) == set(DAY_DIMS)
-    days = ledger.days([date(2026, 11, 21)], DAY_DIMS)[date(2026, 11, 21)]
-    for dim, value in day_values.items():
+    days = ledger.days([date(2026, 11, 21)], DAY_VALUES)[date(2026, 11, 21)]
+    for dim, value in DAY_VALUES.items():
         assert days[dim] == {value: expected}, dim
-    for dim in MONTH_DIMS:
-        assert ledger.month(date(2026, 11, 21), dim) == {day_values[dim]: expected}, dim
+    for dim, value in MONTH_VALUES.items():
+        assert ledger.month(date(2026, 11, 21), dim) == {value: expected}, dim
+    assert ledger.day(date(2026, 11, 21), per("user_models", "U9")) == {}
+
+
+def test_the_tests_cover_every_dimension() -> None:
+    def named(dim: str) -> str:
+        subject = {"user_models": "U0", "channel_models": "C1"}.get(dim)
+        return per(dim, subject) if subject else dim
+
+    assert {named(d) for d in DAY_DIMS} == set(DAY_VALUES)
+    assert {named(d) for d in MONTH_DIMS} == set(MONTH_VALUES)
 
 
 def test_the_stream_holds_the_raw_event(redis_client: redis.Redis) -> None:
@@ -148,11 +175,13 @@ def test_every_key_expires_after_the_retention(redis_client: redis.Redis) -> Non
     make_ledger(redis_client).record(event())
 
     day_ttl, month_ttl = (RETENTION + 1) * DAY, (RETENTION + 32) * DAY
-    for dim in DAY_DIMS:
+    for dim in DAY_VALUES:
         assert day_ttl - 60 <= redis_client.ttl(keys.usage_day("2026-11-21", dim)) <= day_ttl, dim
-    for dim in MONTH_DIMS:
+    for dim in MONTH_VALUES:
         assert month_ttl - 60 <= redis_client.ttl(keys.usage_month("2026-11", dim)) <= month_ttl, dim
-    written = {keys.usage_day("2026-11-21", d) for d in DAY_DIMS} | {keys.usage_month("2026-11", d) for d in MONTH_DIMS}
+    written = {keys.usage_day("2026-11-21", d) for d in DAY_VALUES} | {
+        keys.usage_month("2026-11", d) for d in MONTH_VALUES
+    }
     assert set(redis_client.keys("bra:use:*")) == written | {keys.USAGE_EVENTS}
 
 
@@ -259,6 +288,8 @@ def test_concurrent_writers_on_many_replicas_add_up_exactly(redis_url: str, redi
     assert day.unpriced == sum(e.cost_nusd is None for e in everything)
     for user, totals in reader.month(date(2026, 11, 21), "user").items():
         assert totals == totals_of(*(e for e in everything if e.user == user)), user
+        for model, of_model in reader.day(date(2026, 11, 21), per("user_models", user)).items():
+            assert of_model == totals_of(*(e for e in everything if e.user == user and e.model == model))
     by_model = reader.day(date(2026, 11, 21), "model")
     assert set(by_model) == {e.model for e in everything}
     for model, totals in by_model.items():
@@ -331,7 +362,7 @@ def test_reads_raise_store_unavailable_when_redis_is_down(proxy: TcpProxy, proxi
 
 
 def test_events_are_buffered_while_redis_is_down_and_flushed_in_order(
-    proxy: TcpProxy, proxied: redis.Redis, redis_client: redis.Redis
+    proxy: TcpProxy, proxied: redis.Redis, redis_client: redis.Redis, retry_after: float
 ) -> None:
     clock = FakeClock()
     ledger = make_ledger(proxied, clock=clock)
@@ -354,7 +385,7 @@ def test_events_are_buffered_while_redis_is_down_and_flushed_in_order(
 
 
 def test_the_next_record_after_the_retry_delay_writes_the_buffer_first(
-    proxy: TcpProxy, proxied: redis.Redis, redis_client: redis.Redis
+    proxy: TcpProxy, proxied: redis.Redis, redis_client: redis.Redis, retry_after: float
 ) -> None:
     clock = FakeClock()
     ledger = make_ledger(proxied, clock=clock)
@@ -369,7 +400,7 @@ def test_the_next_record_after_the_retry_delay_writes_the_buffer_first(
     assert ledger.buffered == 3
     assert redis_client.exists(keys.USAGE_EVENTS) == 0
 
-    clock.advance(RETRY_AFTER_S)
+    clock.advance(retry_after)
     assert ledger.record(events[3]) is True
     assert ledger.buffered == 0
     assert [f["user"] for f in stream(redis_client)] == ["U0", "U1", "U2", "U3"]
@@ -377,7 +408,7 @@ def test_the_next_record_after_the_retry_delay_writes_the_buffer_first(
 
 
 def test_a_full_buffer_drops_the_oldest_events_and_counts_them_lost(
-    proxy: TcpProxy, proxied: redis.Redis, redis_client: redis.Redis
+    proxy: TcpProxy, proxied: redis.Redis, redis_client: redis.Redis, retry_after: float
 ) -> None:
     clock = FakeClock()
     ledger = make_ledger(proxied, clock=clock, buffer_max=3)
@@ -388,7 +419,7 @@ def test_a_full_buffer_drops_the_oldest_events_and_counts_them_lost(
     assert (ledger.buffered, ledger.lost) == (3, 2)
 
     proxy.start()
-    clock.advance(RETRY_AFTER_S)
+    clock.advance(retry_after)
     assert ledger.flush() == 0
     assert [f["user"] for f in stream(redis_client)] == ["U2", "U3", "U4"]
     assert make_ledger(redis_client).day(date(2026, 11, 21), "all")[ALL] == totals_of(*events[2:])
@@ -396,7 +427,7 @@ def test_a_full_buffer_drops_the_oldest_events_and_counts_them_lost(
 
 
 def test_an_outage_during_many_calls_loses_nothing(
-    proxy: TcpProxy, proxied: redis.Redis, redis_client: redis.Redis
+    proxy: TcpProxy, proxied: redis.Redis, redis_client: redis.Redis, retry_after: float
 ) -> None:
     clock = FakeClock()
     ledger = make_ledger(proxied, clock=clock, buffer_max=1_000)
@@ -407,9 +438,9 @@ def test_an_outage_during_many_calls_loses_nothing(
             proxy.stop()
         if n == 40:
             proxy.start()
-            clock.advance(RETRY_AFTER_S)
+            clock.advance(retry_after)
         written[ledger.record(e)] += 1
-        clock.advance(0.1)
+        clock.advance(retry_after / 20)
 
     assert ledger.flush() == 0
     assert written == Counter({True: 30, False: 30})
@@ -424,7 +455,7 @@ def test_an_outage_during_many_calls_loses_nothing(
 
 
 def test_after_a_successful_flush_the_next_event_is_written_at_once(
-    proxy: TcpProxy, proxied: redis.Redis, redis_client: redis.Redis
+    proxy: TcpProxy, proxied: redis.Redis, redis_client: redis.Redis, retry_after: float
 ) -> None:
     # BUG (bot/usage/ledger.py, Ledger._drain_locked): a drain that empties the buffer leaves `_down_until` set, so
     # for the rest of RETRY_AFTER_S `record` still treats Redis as down: the event is buffered (record returns
@@ -439,3 +470,22 @@ def test_after_a_successful_flush_the_next_event_is_written_at_once(
     assert ledger.record(event(1)) is True
     assert ledger.buffered == 0
     assert [f["user"] for f in stream(redis_client)] == ["U0", "U1"]
+
+
+def test_the_background_flusher_writes_the_buffer_once_redis_answers(
+    proxy: TcpProxy, proxied: redis.Redis, redis_client: redis.Redis
+) -> None:
+    ledger = make_ledger(proxied)  # the real clock and RETRY_AFTER_S
+    proxy.stop()
+    assert ledger.record(event(0)) is False
+    assert ledger.record(event(1)) is False
+    proxy.start()
+
+    # Nobody records or flushes any more: the ledger's own thread writes the buffer (a bounded wait, not a timing
+    # assertion: the flusher retries every RETRY_AFTER_S).
+    deadline = time.monotonic() + 10 * ledger_module.RETRY_AFTER_S
+    while ledger.buffered and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ledger.buffered == 0
+    assert [f["user"] for f in stream(redis_client)] == ["U0", "U1"]
+    assert make_ledger(redis_client).day(date(2026, 11, 21), "all")[ALL] == totals_of(event(0), event(1))
