@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 QUIT = {"quit", "exit", ":q", "/quit", "/exit", "종료", "나가기"}
-SLACK_ONLY = ("model", "status", "usage")
+SLACK_ONLY = ("model", "status")
 MAX_COMPARE = 6  # the most any deployment allows (BRA_COMPARE_MAX_MODELS); the chat path checks its own limit
 
 

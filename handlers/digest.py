@@ -44,6 +44,8 @@ def slack_publisher(client: WebClient, catalog: Catalog) -> Publish:
             )
         except SlackApiError as exc:
             log.error("digest chart upload failed", extra={"channel": channel, "error": exc.response.get("error")})
+        except Exception as exc:  # the upload URL itself (urllib: HTTP errors, connection refused): same rule
+            log.error("digest chart upload failed", extra={"channel": channel, "error": type(exc).__name__})
         return ts
 
     return publish

@@ -10,8 +10,10 @@ BENCHMARKS = [
     "bench_chat_concurrency",
     "bench_chat_overhead",
     "bench_chat_tokens",
+    "bench_digest",
     "bench_guardrails",
     "bench_pii_engines",
+    "bench_usage_record",
 ]
 
 

@@ -8,9 +8,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from slack_sdk.errors import SlackApiError
+
 from bot.digest.assemble import digest_day, make_job
 from bot.digest.present import as_answer
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StartupError
 from bot.logs import configure
 from bot.render_text import render
 from bot.services import build_services
@@ -44,7 +46,13 @@ def run_digest(settings: Settings, day: date | None, *, dry_run: bool, channel: 
         problems.append("SLACK_BOT_TOKEN is not set: posting the digest needs the bot token (or use --dry-run)")
     if problems or target is None:
         raise ConfigError(problems)
-    outcome = make_job(services, slack_publisher(web_client(settings.slack), catalog)).run(day, target)
+    try:
+        outcome = make_job(services, slack_publisher(web_client(settings.slack), catalog)).run(day, target)
+    except SlackApiError as exc:
+        raise StartupError(
+            f"Slack refused the digest for {day} in {target}: {exc.response.get('error')}. Check the channel id, "
+            "that the bot is in the channel (chat:write, files:write) and SLACK_BOT_TOKEN."
+        ) from None
     messages = {
         "posted": f"digest for {day} posted to {target} (ts {outcome.ts})",
         "already_posted": f"digest for {day} was already posted to {target} (ts {outcome.ts}); nothing done",

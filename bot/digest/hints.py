@@ -4,9 +4,11 @@
 - **batch**: the share of requests and cost from work nobody waits on live — summaries (history folded in the
   background of a turn) and comparisons (evaluation runs) — and what it would have cost at the catalog's batch
   price for the same tokens, where the model has one.
-- **cheaper**: for the day's costliest model, the closest cheaper chat model that can do the same job (tool use
+- **cheaper**: for the day's costliest model, the closest cheaper chat model (among those saving at least
+  `MIN_SAVING` of the day) that can do the same job (tool use
   when the catalog assistant used it; a context window at least twice the average prompt; the same input
-  modalities) and what the same tokens cost on each, both priced from the catalog. The hint suggests checking quality with `/bedrock compare` first.
+  modalities) and what the same tokens cost on each, both priced from the catalog. The hint suggests checking
+  quality with `/bedrock compare` first.
 
 A hint is shown only when it says something: a cache-capable model was used, or the saving is at least
 `MIN_SAVING` of the day's cost.
@@ -152,14 +154,12 @@ def _cheaper(
         if other.key == key or not _can_replace(other, current, used_tools, need_context):
             continue
         cost = call_cost(catalog, other.key, region, _usage(t)).usd
-        if cost is not None and cost <= now * CHEAPER_BY:
+        if cost is not None and cost <= now * CHEAPER_BY and _worth(now - cost, total):
             options.append((cost, other))
     if not options:
         return None
-    cost, best = max(options, key=lambda o: (o[0], o[1].key))  # the smallest step down: most like the current
+    cost, best = max(options, key=lambda o: (o[0], o[1].key))  # the smallest step down worth making
     saving = now - cost
-    if not _worth(saving, total):
-        return None
     pct = saving / now
     compare = f"`/bedrock compare {key},{best.key} <prompt>`"
     return Hint(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 Publish = Callable[[str, Digest, bytes], str]  # (channel, digest, chart PNG) -> the posted message's ts
 Status = Literal["posted", "already_posted", "locked", "dry_run"]
 MAX_DELAY_S = 60 * 60
+DONE_ATTEMPTS = 3
 
 # KEYS: 1 lock. ARGV: 1 token. Deletes the lock only if this replica still holds it.
 _RELEASE = """
@@ -107,7 +109,7 @@ class DigestJob:
             digest = self._compute(day)
             chart = self._chart(digest)
             ts = self._publish(channel, digest, chart)
-            self._redis.set(keys.digest_done(channel, day.isoformat()), ts, ex=keys.DIGEST_DONE_TTL_S)
+            self._mark_done(day, channel, ts)
             log.info("digest posted", extra={"day": day.isoformat(), "channel": channel, "ts": ts})
             return Outcome("posted", day, channel, ts, digest, chart)
         finally:
@@ -115,6 +117,18 @@ class DigestJob:
                 self._release(keys=[lock], args=[token])
             except redis.RedisError:
                 log.warning("digest lock not released; it expires by itself", extra={"day": day.isoformat()})
+
+    def _mark_done(self, day: date, channel: str, ts: str) -> None:
+        """The digest is out: remember it, trying a few times — a Redis blip here would mean a second digest."""
+        for attempt in range(DONE_ATTEMPTS):
+            try:
+                self._redis.set(keys.digest_done(channel, day.isoformat()), ts, ex=keys.DIGEST_DONE_TTL_S)
+                return
+            except redis.RedisError:
+                if attempt == DONE_ATTEMPTS - 1:
+                    log.error("digest posted but not marked done", extra={"day": day.isoformat(), "ts": ts})
+                    raise
+                clock.sleep(0.5 * (attempt + 1))
 
 
 class Scheduler:

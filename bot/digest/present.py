@@ -10,7 +10,7 @@ from bot.catalog.catalog import Catalog
 from bot.digest.report import Digest, Row
 from bot.qa.answer import Answer, SourceRef, Table
 from bot.qa.answers.common import L
-from bot.qa.format import count, spend
+from bot.qa.format import count, plural, spend
 from bot.usage.report import model_name
 
 FEATURES = {
@@ -84,7 +84,7 @@ def fallback_text(digest: Digest) -> str:
     return L(
         lang,
         f"Bedrock 비용 다이제스트 {day}: {spend(digest.total.usd)} (추정), 요청 {digest.total.requests:,}건",
-        f"Bedrock cost digest {day}: {spend(digest.total.usd)} (estimated), {digest.total.requests:,} requests",
+        f"Bedrock cost digest {day}: {spend(digest.total.usd)} (estimated), {plural(digest.total.requests, 'request')}",
     )
 
 
@@ -102,7 +102,7 @@ def _headline(digest: Digest) -> str:
         lang,
         f"**총 비용(추정) {spend(t.usd)}** · 요청 {t.requests:,}건 · {tokens} · 사용자 {digest.users}명 · "
         f"채널 {digest.channels}곳 · 평균 응답 {avg:.1f}초",
-        f"**Total (estimated) {spend(t.usd)}** · {t.requests:,} requests · {tokens} · {digest.users} users · "
+        f"**Total (estimated) {spend(t.usd)}** · {plural(t.requests, 'request')} · {tokens} · {digest.users} users · "
         f"{digest.channels} channels · {avg:.1f}s average answer",
     )
 

@@ -2,10 +2,10 @@
 intervention counts, the budgets file and the catalog. Front ends render it (Slack blocks, console text); the
 chart is drawn from `chart_days` / `chart_series`.
 
-Everything is read in two pipelined round trips: the 14 days of per-model totals the chart and the trends need
-(plus every day of the month so far), and the day's breakdowns by user, channel, feature and model × feature. So
-the cost does not grow with the number of days kept or of events recorded, only with the day's distinct users,
-channels and models.
+Usage is read in two pipelined round trips: the 14 days of per-model totals the chart and the trends need (plus
+every day of the month so far), and the day's breakdowns by user, channel, feature and model × feature; then the
+month's per-channel totals (budgets) and one read of intervention counts per team. So the cost does not grow with
+the number of days kept or of events recorded, only with the day's distinct users, channels, models and teams.
 """
 
 from __future__ import annotations

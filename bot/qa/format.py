@@ -73,3 +73,8 @@ def count(n: int) -> str:
     if n >= 10_000:
         return f"{_trim(n / 1_000)}K"
     return f"{n:,}"
+
+
+def plural(n: int, word: str) -> str:
+    """"1 request", "2 requests" (English only; Korean counts need no plural)."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"

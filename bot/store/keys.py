@@ -118,13 +118,14 @@ def guard_day(team: str, day: str) -> str:
 
 
 # Usage ledger (DESIGN §5.4, `bot/usage/ledger.py`), written by one Lua script per model call so an event never
-# exists without its counts. USAGE_EVENTS is a stream of raw events (ids, tokens, latency, estimated cost — never
-# text) capped at about BRA_USAGE_EVENTS_MAX entries. USAGE_DAY is a hash per local day (BRA_USAGE_TZ) and
-# dimension ("all", "model", "user", "channel", "feature", "team", "model_feature", and per user or channel by
-# model: "user_models:U1", "channel_models:C1"): field "<value>|<metric>" = an integer (requests, input, output,
-# cache_read, cache_write, latency_ms, cost_nusd = nano-USD, unpriced). It expires BRA_USAGE_RETENTION_DAYS (+1)
-# after its last write. USAGE_MONTH is the same per month ("2026-11") for the dimensions budgets and reports read
-# by month ("all", "user", "channel", "model", "user_models:…", "channel_models:…"); it lives a month longer.
+# exists without its counts. USAGE_EVENTS is a stream of raw events (one field, "event": JSON with ids, tokens,
+# latency, estimated cost — never text) capped at about BRA_USAGE_EVENTS_MAX entries. USAGE_DAY is a hash per
+# local day (BRA_USAGE_TZ) and dimension ("all", "model", "user", "channel", "feature", "team", "model_feature",
+# and per user or channel by model: "user_models:U1", "channel_models:C1"): field "<value>|<metric>" = an integer
+# (requests, input, output, cache_read, cache_write, latency_ms, cost_nusd = nano-USD, unpriced). It expires
+# BRA_USAGE_RETENTION_DAYS (+1) after its last write. USAGE_MONTH is the same per month ("2026-11") for the
+# dimensions budgets and reports read by month ("user", "channel", "model", "user_models:…", "channel_models:…");
+# it lives a month longer.
 USAGE_EVENTS = PREFIX + ":use:events"
 USAGE_DAY = PREFIX + ":use:day:{day}:{dim}"
 USAGE_MONTH = PREFIX + ":use:month:{month}:{dim}"

@@ -14,6 +14,7 @@ events go straight to the buffer for `RETRY_AFTER_S`, so a chat turn never waits
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -38,7 +39,7 @@ RETRY_AFTER_S = 2.0
 # "user_models" and "channel_models" are one hash per user / channel (`user_models:U123`), by model, so that one
 # person's or one channel's usage is read without scanning everybody's.
 DAY_DIMS = ("all", "model", "user", "channel", "feature", "team", "model_feature", "user_models", "channel_models")
-MONTH_DIMS = ("all", "user", "channel", "model", "user_models", "channel_models")
+MONTH_DIMS = ("user", "channel", "model", "user_models", "channel_models")
 PER_SUBJECT = {"user_models": "user", "channel_models": "channel"}
 ALL = "*"
 
@@ -49,24 +50,26 @@ def per(dim: str, subject: str) -> str:
 
 
 # KEYS: the aggregate hashes (day ones first), then the stream.
-# ARGV: 1 how many day keys, 2 day TTL, 3 month TTL, 4 m = number of metrics, then m metric names, m amounts,
-# one dimension value per hash key, the stream's approximate MAXLEN, then the event's field/value pairs.
-_RECORD = """
+# ARGV: 1 how many day keys, 2 day TTL, 3 month TTL, then one amount per metric (METRICS, in order), one dimension
+# value per hash key, the stream's approximate MAXLEN, and the raw event as JSON (one stream field, "event").
+# The metric names are part of the script, not arguments: fewer arguments to encode on every call.
+_METRIC_NAMES = ", ".join(f"'{m}'" for m in METRICS)
+_RECORD = f"""
+local metrics = {{{_METRIC_NAMES}}}
+local nm = #metrics
 local nhash = #KEYS - 1
-local nday, dayttl, monthttl, nm = tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4])
-local vbase = 4 + 2 * nm
+local nday, dayttl, monthttl = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local vbase = 3 + nm
 for i = 1, nhash do
   local value = ARGV[vbase + i]
   for j = 1, nm do
-    local amount = tonumber(ARGV[4 + nm + j])
-    if amount ~= 0 then redis.call('HINCRBY', KEYS[i], value .. '|' .. ARGV[4 + j], amount) end
+    local amount = tonumber(ARGV[3 + j])
+    if amount ~= 0 then redis.call('HINCRBY', KEYS[i], value .. '|' .. metrics[j], amount) end
   end
   if i <= nday then redis.call('EXPIRE', KEYS[i], dayttl) else redis.call('EXPIRE', KEYS[i], monthttl) end
 end
 local sbase = vbase + nhash
-local fields = {}
-for k = sbase + 2, #ARGV do fields[#fields + 1] = ARGV[k] end
-redis.call('XADD', KEYS[#KEYS], 'MAXLEN', '~', ARGV[sbase + 1], '*', unpack(fields))
+redis.call('XADD', KEYS[#KEYS], 'MAXLEN', '~', ARGV[sbase + 1], '*', 'event', ARGV[sbase + 2])
 return 1
 """
 
@@ -117,17 +120,18 @@ class Ledger:
     def record(self, event: UsageEvent) -> bool:
         """Write `event` (and anything buffered before it). Never raises: returns False when it was buffered."""
         write = self._prepare(event)
-        with self._lock:
-            if self._buffer or self._clock() < self._down_until:
-                self._keep(write)
-                return self._drain_locked() and not self._buffer
+        if not self._buffer and self._clock() >= self._down_until:  # the usual case: no lock around Redis
             try:
                 self._write(write)
                 return True
             except redis.RedisError as exc:
-                self._went_down(exc)
-                self._keep(write)
+                with self._lock:
+                    self._went_down(exc)
+                    self._keep(write)
                 return False
+        with self._lock:
+            self._keep(write)
+            return self._drain_locked() and not self._buffer
 
     def flush(self) -> int:
         """Write the buffered events now if Redis answers; returns how many are still waiting."""
@@ -214,12 +218,9 @@ class Ledger:
 
         hash_keys = [keys.usage_day(d, named(dim)) for dim in DAY_DIMS]
         hash_keys += [keys.usage_month(m, named(dim)) for dim in MONTH_DIMS]
-        args: list[str | int] = [len(DAY_DIMS), self._day_ttl, self._month_ttl, len(METRICS), *METRICS]
-        args += event.amounts()
+        args: list[str | int] = [len(DAY_DIMS), self._day_ttl, self._month_ttl, *event.amounts()]
         args += [values[dim] for dim in DAY_DIMS] + [values[dim] for dim in MONTH_DIMS]
-        args.append(self._max_events)
-        for name, value in event.fields().items():
-            args += [name, value]
+        args += [self._max_events, json.dumps(event.fields(), separators=(",", ":"))]
         return _Write([*hash_keys, keys.USAGE_EVENTS], args)
 
     # -- reading -----------------------------------------------------------------------------------------------
@@ -261,7 +262,7 @@ class Ledger:
             rows = self._redis.xrevrange(keys.USAGE_EVENTS, count=count)
         except redis.RedisError as exc:
             raise StoreUnavailable() from exc
-        return [dict(fields) for _id, fields in rows]  # type: ignore[union-attr,arg-type]
+        return [json.loads(fields["event"]) for _id, fields in rows]  # type: ignore[union-attr,index]
 
     def _hgetall(self, names: Sequence[str]) -> list[dict[str, str]]:
         try:

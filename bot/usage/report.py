@@ -18,7 +18,7 @@ from bot.catalog.catalog import Catalog
 from bot.errors import UsageError
 from bot.qa.answer import Answer, Table
 from bot.qa.answers.common import L
-from bot.qa.format import count, spend
+from bot.qa.format import count, plural, spend
 from bot.usage.budgets import Budgets, Standing
 from bot.usage.event import Totals
 from bot.usage.ledger import ALL, Ledger, per
@@ -169,7 +169,7 @@ def totals_line(t: Totals, lang: str) -> str:
     return L(
         lang,
         f"{spend(t.usd)} (추정) · 요청 {t.requests:,}건 · 토큰 {count(t.tokens)}",
-        f"{spend(t.usd)} (estimated) · {t.requests:,} requests · {count(t.tokens)} tokens",
+        f"{spend(t.usd)} (estimated) · {plural(t.requests, 'request')} · {count(t.tokens)} tokens",
     )
 
 

@@ -123,9 +123,7 @@ def test_over_budget_downgrades_to_the_cheaper_model_and_says_so(
     make_services: Callable[..., Services], redis_client: redis.Redis, tmp_path: Path
 ) -> None:
     one = _cost_of_one_turn(make_services, redis_client)
-    services = budgeted(
-        make_services, tmp_path, user_daily_usd=one / 2, action="downgrade", downgrade_to="nova-micro"
-    )
+    services = budgeted(make_services, tmp_path, user_daily_usd=one / 2, action="downgrade", downgrade_to="nova-micro")
     ask = ChatAsk(text="Explain budgets.", lang="en", named="nova-pro", bind=True)
 
     first = services.chat.turn(CALLER, ask, lambda _: None)
@@ -141,9 +139,7 @@ def test_compare_over_budget_is_blocked_not_downgraded(
     make_services: Callable[..., Services], redis_client: redis.Redis, tmp_path: Path
 ) -> None:
     one = _cost_of_one_turn(make_services, redis_client)
-    services = budgeted(
-        make_services, tmp_path, user_daily_usd=one / 2, action="downgrade", downgrade_to="nova-micro"
-    )
+    services = budgeted(make_services, tmp_path, user_daily_usd=one / 2, action="downgrade", downgrade_to="nova-micro")
     services.chat.turn(CALLER, ChatAsk(text="Explain budgets.", lang="en"), lambda _: None)
 
     with pytest.raises(BudgetExceeded):

@@ -436,4 +436,3 @@ def test_start_posts_the_due_digest_on_its_thread_and_stop_joins_it(redis_client
     assert not any(t.name == "digest-scheduler" and t.is_alive() for t in threading.enumerate())
     assert [d.day for _, d, _ in fake.published] == [DAY]
     assert redis_client.get(done_key()) == "1700000000.000001"
-

@@ -87,7 +87,9 @@ def digest_of(ledger: Ledger, catalog: Catalog, client: redis.Redis, **kw: objec
     return compute(**args)  # type: ignore[arg-type]
 
 
-def test_the_digest_adds_up_the_day_and_compares_it(ledger: Ledger, catalog: Catalog, redis_client: redis.Redis) -> None:
+def test_the_digest_adds_up_the_day_and_compares_it(
+    ledger: Ledger, catalog: Catalog, redis_client: redis.Redis
+) -> None:
     seed(ledger)
     d = digest_of(ledger, catalog, redis_client)
 
@@ -104,13 +106,13 @@ def test_the_digest_adds_up_the_day_and_compares_it(ledger: Ledger, catalog: Cat
     # month to date: Nov 1-20 = $0.50 + 7 days × $0.10 + $0.10 extra + the day's $1.32
     assert d.month.spent == Decimal("2.62") and d.month.days_elapsed == 20 and d.month.days_in_month == 30
     assert d.month.forecast == Decimal("2.62") / 20 * 30 and d.month.used == pytest.approx(2.62 / 30)
-    assert [(i.kind, i.action, i.count) for i in d.interventions] == [("phone", "mask", 2),
-                                                                      ("topic:politics", "block", 1)]
+    assert [(i.kind, i.action, i.count) for i in d.interventions] == [
+        ("phone", "mask", 2),
+        ("topic:politics", "block", 1),
+    ]
     assert [c.channel for c in d.channel_budgets] == ["C1"]  # $1.00 of $1.20 ≥ 80 %; C2 is at 27 %
     assert len(d.chart_days) == 14 and d.chart_days[-1] == DAY
-    assert d.chart_series["claude-3-7-sonnet"][-1] == Decimal("1") and d.chart_series["nova-lite"][-2] == Decimal(
-        "0.2"
-    )
+    assert d.chart_series["claude-3-7-sonnet"][-1] == Decimal("1") and d.chart_series["nova-lite"][-2] == Decimal("0.2")
 
 
 def test_hints_come_from_the_data(ledger: Ledger, catalog: Catalog, redis_client: redis.Redis) -> None:

@@ -4,6 +4,7 @@ events in memory until Redis answers again (a real outage: a proxy in front of R
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -37,7 +38,7 @@ DAY_VALUES = {
     "channel_models:C1": "nova-pro",
 }
 MONTH_VALUES = {
-    dim: DAY_VALUES[dim] for dim in ("all", "user", "channel", "model", "user_models:U0", "channel_models:C1")
+    dim: DAY_VALUES[dim] for dim in ("user", "channel", "model", "user_models:U0", "channel_models:C1")
 }
 
 
@@ -95,7 +96,7 @@ def totals_of(*events: UsageEvent) -> Totals:
 def stream(client: redis.Redis) -> list[dict[str, str]]:
     """The raw events, oldest first."""
     rows: list[tuple[str, dict[str, str]]] = client.xrange(keys.USAGE_EVENTS)  # type: ignore[assignment]
-    return [fields for _id, fields in rows]
+    return [json.loads(fields["event"]) for _id, fields in rows]
 
 
 # -- one event -----------------------------------------------------------------------------------------------------
@@ -233,7 +234,7 @@ def test_the_month_is_the_events_local_month(redis_client: redis.Redis, at: date
 
     assert ledger.month(month, "user")["U0"].requests == 1
     assert ledger.month(other, "user") == {}
-    assert redis_client.exists(keys.usage_month(month.strftime("%Y-%m"), "all")) == 1
+    assert redis_client.exists(keys.usage_month(month.strftime("%Y-%m"), "user")) == 1
     assert ledger.day(month, "all")[ALL].requests == 1
 
 
