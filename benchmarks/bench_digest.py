@@ -58,19 +58,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import redis
-from pydantic import SecretStr
 
-from benchmarks.slack_server import DEFAULT_BENCH_REDIS_URL, Deadline, prepare_redis, redact
+from benchmarks.slack_server import DEFAULT_BENCH_REDIS_URL, Deadline, prepare_redis, redact, with_bench_redis
 from bot.catalog.catalog import Catalog
 from bot.chat.cost import call_cost
 from bot.chat.resolve import is_chat_model, model_id_for
 from bot.chat.types import Usage
 from bot.console import build_engine
+from bot.digest.assemble import chart
 from bot.digest.report import Digest, compute
 from bot.guardrails.verdict import Hit
-from bot.settings import RedisSettings
 from bot.store import keys
-from bot.store.client import connect
 from bot.store.interventions import Interventions, Where
 from bot.usage.budgets import BudgetPolicy
 from bot.usage.event import METRICS, UsageEvent, to_nusd, to_usd
@@ -328,20 +326,8 @@ def timed(fn: Any) -> tuple[Any, float]:
 
 
 def chart_png(digest: Digest, catalog: Catalog) -> bytes:
-    """The digest's chart as `bot.digest.assemble.chart` draws it (without Services)."""
-    from bot.digest.chart import cost_chart
-    from bot.qa.answers.common import L
-
-    names = {k: m.name for k, m in catalog.models.items()}
-    series = {names.get(k, k): v for k, v in digest.chart_series.items()}
-    first, last = digest.chart_days[0], digest.chart_days[-1]
-    title = L(
-        digest.lang,
-        f"모델별 추정 비용, 최근 {len(digest.chart_days)}일 ({first.isoformat()} – {last.isoformat()})",
-        f"Estimated cost by model, last {len(digest.chart_days)} days ({first.isoformat()} – {last.isoformat()})",
-    )
-    fallback = f"Estimated cost by model, last {len(digest.chart_days)} days ({first} - {last})"
-    return cost_chart(digest.chart_days, series, title=title, fallback_title=fallback)
+    """The digest's chart, drawn as serve draws it."""
+    return chart(catalog, digest)
 
 
 def spread(values: list[float], unit: str = "s") -> str:
@@ -363,18 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    try:
-        prepare_redis(args.redis_url)
-    except Exception as exc:
-        print(f"Redis not usable: {exc}", file=sys.stderr)
-        return 1
-    deadline = Deadline(args.deadline)
-    client = connect(RedisSettings(url=SecretStr(args.redis_url)))
-    try:
-        return run(args, client, deadline)
-    finally:
-        client.close()
-        prepare_redis(args.redis_url)
+    return with_bench_redis(args.redis_url, args.deadline, lambda client, deadline: run(args, client, deadline))
 
 
 def run(args: argparse.Namespace, client: redis.Redis, deadline: Deadline) -> int:

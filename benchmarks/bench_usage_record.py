@@ -48,16 +48,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import redis
-from pydantic import SecretStr
 
-from benchmarks.slack_server import DEFAULT_BENCH_REDIS_URL, Deadline, percentile, prepare_redis, redact
+from benchmarks.slack_server import DEFAULT_BENCH_REDIS_URL, Deadline, percentile, redact, with_bench_redis
 from bot.catalog.catalog import Catalog
 from bot.chat.cost import call_cost
 from bot.chat.resolve import is_chat_model, model_id_for
 from bot.chat.types import Usage
 from bot.console import build_engine
-from bot.settings import RedisSettings
-from bot.store.client import connect
 from bot.usage.event import Totals, UsageEvent, to_nusd
 from bot.usage.ledger import ALL, DAY_DIMS, MONTH_DIMS, Ledger
 
@@ -280,18 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.events < 1 or args.threads < 1 or args.warm_up < 0:
         parser.error("--events and --threads must be at least 1, --warm-up at least 0")
-    try:
-        prepare_redis(args.redis_url)
-    except Exception as exc:
-        print(f"Redis not usable: {exc}", file=sys.stderr)
-        return 1
-    deadline = Deadline(args.deadline)
-    client = connect(RedisSettings(url=SecretStr(args.redis_url)))
-    try:
-        return run(args, client, deadline)
-    finally:
-        client.close()
-        prepare_redis(args.redis_url)
+    return with_bench_redis(args.redis_url, args.deadline, lambda client, deadline: run(args, client, deadline))
 
 
 def run(args: argparse.Namespace, client: redis.Redis, deadline: Deadline) -> int:

@@ -409,3 +409,25 @@ def post_concurrently(
     finally:
         stop.set()
     return acks
+
+
+def with_bench_redis(url: str, seconds: float, run: Callable[[redis.Redis, Deadline], int]) -> int:
+    """Run `run(client, deadline)` on the benchmark's dedicated Redis DB: flushed before and after (DB 0 refused),
+    the bot's own client settings, a global time budget. 1 when Redis is not usable."""
+    from pydantic import SecretStr
+
+    from bot.settings import RedisSettings
+    from bot.store.client import connect
+
+    try:
+        prepare_redis(url)
+    except Exception as exc:
+        print(f"Redis not usable: {exc}", file=sys.stderr)
+        return 1
+    deadline = Deadline(seconds)
+    client = connect(RedisSettings(url=SecretStr(url)))
+    try:
+        return run(client, deadline)
+    finally:
+        client.close()
+        prepare_redis(url)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
+from bot.catalog.catalog import Catalog
 from bot.digest.job import DigestJob, Publish
 from bot.digest.report import Digest, compute
 from bot.errors import ConfigError
@@ -38,16 +39,16 @@ def make_job(services: Services, publish: Publish | None) -> DigestJob:
     return DigestJob(
         services.redis,
         compute=lambda day: compute_day(day=day),
-        chart=partial(chart, services),
+        chart=partial(chart, services.engine.catalog),
         publish=publish,
     )
 
 
-def chart(services: Services, digest: Digest) -> bytes:
+def chart(catalog: Catalog, digest: Digest) -> bytes:
     """14 days of estimated cost by model, as a PNG."""
     from bot.digest.chart import cost_chart
 
-    names = {k: m.name for k, m in services.engine.catalog.models.items()}
+    names = {k: m.name for k, m in catalog.models.items()}
     series = {names.get(k, k): v for k, v in digest.chart_series.items()}
     first, last = digest.chart_days[0], digest.chart_days[-1]
     title = L(
