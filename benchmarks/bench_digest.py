@@ -55,15 +55,14 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import redis
 
 from benchmarks.slack_server import DEFAULT_BENCH_REDIS_URL, Deadline, prepare_redis, redact, with_bench_redis
+from benchmarks.usage_data import FEATURE_WEIGHTS, FEATURES, REGION, SEED, TEAMS, TZ, bench_models, random_usage
 from bot.catalog.catalog import Catalog
 from bot.chat.cost import call_cost
-from bot.chat.resolve import is_chat_model, model_id_for
-from bot.chat.types import Usage
+from bot.chat.resolve import model_id_for
 from bot.console import build_engine
 from bot.digest.assemble import chart
 from bot.digest.report import Digest, compute
@@ -75,13 +74,7 @@ from bot.usage.event import METRICS, UsageEvent, to_nusd, to_usd
 from bot.usage.ledger import Ledger
 
 GOAL_S = 2.0
-TZ = ZoneInfo("Asia/Seoul")
-REGION = "us-east-1"
 DAYS, USERS, MODELS, CHANNELS, MODELS_PER_USER_DAY = 30, 1_000, 20, 10, 3
-FEATURES = ("chat", "assistant", "summary", "compare", "try")
-FEATURE_WEIGHTS = (50, 20, 15, 5, 10)
-TEAMS = ("T0BENCH01", "T0BENCH02")
-SEED = 20261122
 SEED_THREADS = 8
 LAYOUT_SAMPLE = 600
 PIPELINE_CHUNK = 1_000
@@ -91,20 +84,6 @@ GUARD_KINDS = (("rrn", "mask"), ("phone", "mask"), ("email", "mask"), ("card", "
 
 
 # -- the data ---------------------------------------------------------------------------------------------------------
-
-
-def bench_models(catalog: Catalog, count: int = MODELS) -> list[str]:
-    """`count` chat models priced in REGION, active ones first, in catalog order."""
-    probe = Usage(input_tokens=1000, output_tokens=1000)
-    priced = [
-        m
-        for k, m in catalog.models.items()
-        if is_chat_model(m) and call_cost(catalog, k, REGION, probe).usd is not None
-    ]
-    ranked = [m.key for m in priced if m.lifecycle == "active"] + [m.key for m in priced if m.lifecycle != "active"]
-    if len(ranked) < count:
-        raise SystemExit(f"the catalog has only {len(ranked)} chat models priced in {REGION}; {count} needed")
-    return ranked[:count]
 
 
 def make_events(catalog: Catalog, models: list[str], days: Sequence[date], rng: random.Random) -> list[UsageEvent]:
@@ -118,12 +97,7 @@ def make_events(catalog: Catalog, models: list[str], days: Sequence[date], rng: 
             user, team = f"U0BENCH{u:04d}", TEAMS[u % len(TEAMS)]
             for model in rng.sample(models, MODELS_PER_USER_DAY):
                 feature = rng.choices(FEATURES, FEATURE_WEIGHTS)[0]
-                usage = Usage(
-                    input_tokens=rng.randrange(50, 6_000),
-                    output_tokens=rng.randrange(10, 1_500),
-                    cache_read_tokens=rng.randrange(0, 4_000) if caching[model] and rng.random() < 0.5 else 0,
-                    cache_write_tokens=rng.randrange(0, 1_000) if caching[model] and rng.random() < 0.2 else 0,
-                )
+                usage = random_usage(rng, caching[model])
                 usd = call_cost(catalog, model, REGION, usage).usd
                 out.append(
                     UsageEvent(
@@ -367,7 +341,7 @@ def run(args: argparse.Namespace, client: redis.Redis, deadline: Deadline) -> in
         f"--redis-url {redact(args.redis_url)} --deadline {args.deadline:g}"
     )
     catalog = build_engine().catalog
-    models = bench_models(catalog)
+    models = bench_models(catalog, MODELS)
     rng = random.Random(SEED)
     day = datetime.now(TZ).date() - timedelta(days=1)
     days = [day - timedelta(days=n) for n in range(DAYS - 1, -1, -1)]

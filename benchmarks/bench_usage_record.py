@@ -45,41 +45,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import redis
 
 from benchmarks.slack_server import DEFAULT_BENCH_REDIS_URL, Deadline, percentile, redact, with_bench_redis
+from benchmarks.usage_data import FEATURE_WEIGHTS, FEATURES, REGION, SEED, TEAMS, TZ, bench_models, random_usage
 from bot.catalog.catalog import Catalog
 from bot.chat.cost import call_cost
-from bot.chat.resolve import is_chat_model, model_id_for
-from bot.chat.types import Usage
+from bot.chat.resolve import model_id_for
 from bot.console import build_engine
 from bot.usage.event import Totals, UsageEvent, to_nusd
 from bot.usage.ledger import ALL, DAY_DIMS, MONTH_DIMS, Ledger
 
 GOAL_P99_MS = 2.0
-TZ = ZoneInfo("Asia/Seoul")
-REGION = "us-east-1"
 USERS, MODELS, CHANNELS = 1_000, 20, 10
-FEATURES = ("chat", "assistant", "summary", "compare", "try")
-FEATURE_WEIGHTS = (50, 20, 15, 5, 10)
-TEAMS = ("T0BENCH01", "T0BENCH02")
-SEED = 20261122
-
-
-def bench_models(catalog: Catalog, count: int = MODELS) -> list[str]:
-    """`count` chat models priced in REGION, active ones first, in catalog order."""
-    probe = Usage(input_tokens=1000, output_tokens=1000)
-    priced = [
-        m
-        for k, m in catalog.models.items()
-        if is_chat_model(m) and call_cost(catalog, k, REGION, probe).usd is not None
-    ]
-    ranked = [m.key for m in priced if m.lifecycle == "active"] + [m.key for m in priced if m.lifecycle != "active"]
-    if len(ranked) < count:
-        raise SystemExit(f"the catalog has only {len(ranked)} chat models priced in {REGION}; {count} needed")
-    return ranked[:count]
 
 
 def make_events(catalog: Catalog, models: list[str], n: int, at: datetime, rng: random.Random) -> list[UsageEvent]:
@@ -90,13 +69,7 @@ def make_events(catalog: Catalog, models: list[str], n: int, at: datetime, rng: 
     for model, feature in zip(
         rng.choices(models, weights, k=n), rng.choices(FEATURES, FEATURE_WEIGHTS, k=n), strict=True
     ):
-        caching = catalog.models[model].features.prompt_caching
-        usage = Usage(
-            input_tokens=rng.randrange(50, 6_000),
-            output_tokens=rng.randrange(10, 1_500),
-            cache_read_tokens=rng.randrange(0, 4_000) if caching and rng.random() < 0.5 else 0,
-            cache_write_tokens=rng.randrange(0, 1_000) if caching and rng.random() < 0.2 else 0,
-        )
+        usage = random_usage(rng, catalog.models[model].features.prompt_caching)
         usd = call_cost(catalog, model, REGION, usage).usd
         out.append(
             UsageEvent(
@@ -283,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace, client: redis.Redis, deadline: Deadline) -> int:
     header(args, client)
     catalog = build_engine().catalog
-    models = bench_models(catalog)
+    models = bench_models(catalog, MODELS)
     ledger = Ledger(client, tz=TZ, retention_days=400, max_events=100_000, buffer_max=10_000)
     rng = random.Random(SEED)
     at = datetime.now(UTC).replace(microsecond=0)  # every measured event on one local day
