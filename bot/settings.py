@@ -307,11 +307,6 @@ class GuardSettings(_Group):
     def _policy(cls, value: Path) -> Path:
         return existing_file(value, "a policy like config/guardrails.yaml")
 
-    @field_validator("guardrail_id", mode="before")
-    @classmethod
-    def _empty(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
-
 
 DEFAULT_BUDGET_FILE = ROOT / "config" / "budgets.yaml"
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -370,11 +365,6 @@ class UsageSettings(_Group):
     @classmethod
     def _budgets(cls, value: Path) -> Path:
         return existing_file(value, "a budgets file like config/budgets.yaml")
-
-    @field_validator("digest_channel", mode="before")
-    @classmethod
-    def _empty(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
 
 
 class LogSettings(_Group):
