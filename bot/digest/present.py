@@ -11,7 +11,7 @@ from bot.digest.report import Digest, Row
 from bot.qa.answer import Answer, SourceRef, Table
 from bot.qa.answers.common import L
 from bot.qa.format import count, plural, spend
-from bot.usage.report import model_name
+from bot.usage.report import mention, model_name
 
 FEATURES = {
     "chat": ("대화", "chat"),
@@ -169,18 +169,10 @@ def _actual(digest: Digest) -> str:
 
 
 def _people(label: str, rows: tuple[Row, ...], sigil: str, distinct: int, lang: str) -> str:
-    shown = " · ".join(f"{_mention(sigil, r.key, lang)} {spend(r.totals.usd)} ({r.share:.0%})" for r in rows)
+    shown = " · ".join(f"{mention(sigil, r.key, lang)} {spend(r.totals.usd)} ({r.share:.0%})" for r in rows)
     rest = distinct - len(rows)
     more = L(lang, f" 외 {rest}", f" +{rest} more") if rest > 0 else ""
     return f"**{label}**: {shown or '-'}{more}"
-
-
-def _mention(sigil: str, key: str, lang: str) -> str:
-    if key in ("none", "-", ""):
-        return L(lang, "(채널 없음)", "(no channel)")
-    if key.startswith("D"):
-        return "DM"
-    return f"<{sigil}{key}>"
 
 
 def _features(digest: Digest) -> str:

@@ -21,7 +21,7 @@ from bot.qa.answers.common import L
 from bot.qa.format import count, plural, spend
 from bot.usage.budgets import Budgets, Standing
 from bot.usage.event import Totals
-from bot.usage.ledger import ALL, Ledger, per
+from bot.usage.ledger import Ledger, per
 
 Scope = Literal["me", "channel", "all"]
 Period = Literal["today", "week", "month"]
@@ -87,7 +87,7 @@ def usage_answer(ledger: Ledger, catalog: Catalog, caller: Caller, request: Requ
         for title, dim_name, sigil in ((L(lang, "사용자 상위", "Top users"), "user", "@"),
                                        (L(lang, "채널 상위", "Top channels"), "channel", "#")):  # fmt: skip
             ranked = sorted(_sum(ledger, days, dim_name, request.period).items(), key=lambda kv: -kv[1].cost_nusd)
-            shown = " · ".join(f"<{sigil}{k}> {spend(t.usd)}" for k, t in ranked[:5])
+            shown = " · ".join(f"{mention(sigil, k, lang)} {spend(t.usd)}" for k, t in ranked[:5])
             lines.append(f"**{title}**: {shown}")
     table = _models_table(catalog, by_model, lang) if total.requests else None
     return Answer(
@@ -196,7 +196,6 @@ def _sum(ledger: Ledger, days: list[date], dim: str, period: Period) -> dict[str
     for per_day in ledger.days(days, [dim]).values():
         for key, t in per_day[dim].items():
             out[key] = out.get(key, Totals()) + t
-    out.pop(ALL, None)
     return out
 
 
@@ -215,6 +214,15 @@ def _period_label(period: Period, days: list[date], lang: str) -> str:
     if period == "week":
         return L(lang, f"최근 7일 ({days[0]} – {days[-1]})", f"the last 7 days ({days[0]} – {days[-1]})")
     return L(lang, f"이번 달 ({days[-1].strftime('%Y-%m')})", f"this month ({days[-1].strftime('%Y-%m')})")
+
+
+def mention(sigil: str, key: str, lang: str) -> str:
+    """A user (`@`) or channel (`#`) as Slack shows it; calls from a DM say "DM", calls outside any channel say so."""
+    if key in ("none", "-", ""):
+        return L(lang, "(채널 없음)", "(no channel)")
+    if key.startswith("D"):
+        return "DM"
+    return f"<{sigil}{key}>"
 
 
 def model_name(catalog: Catalog, key: str) -> str:
