@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import time
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
-from zoneinfo import ZoneInfo
 
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 from slack_bolt import App
@@ -86,8 +84,8 @@ def start_digest(settings: Settings, services: Services, app: App) -> Scheduler 
     scheduler = Scheduler(
         job,
         channel=usage.digest_channel,
-        tz=ZoneInfo(usage.usage_tz),
-        at=time.fromisoformat(usage.digest_time),
+        tz=usage.tz,
+        at=usage.digest_at,
         every_s=usage.digest_check_s,
     )
     scheduler.start()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import redis
 
@@ -121,7 +120,7 @@ def _usage(settings: Settings, r: redis.Redis, engine: Engine) -> tuple[Ledger, 
     usage, catalog = settings.usage, engine.catalog
     ledger = Ledger(
         r,
-        tz=ZoneInfo(usage.usage_tz),
+        tz=usage.tz,
         retention_days=usage.usage_retention_days,
         max_events=usage.usage_events_max,
         buffer_max=usage.usage_buffer_max,

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AliasChoices,
@@ -343,11 +345,18 @@ class UsageSettings(_Group):
         False, description="add yesterday's actual Bedrock cost from AWS Cost Explorer to the digest"
     )
 
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.usage_tz)
+
+    @property
+    def digest_at(self) -> time:
+        """BRA_DIGEST_TIME as a local time of day."""
+        return time.fromisoformat(self.digest_time)
+
     @field_validator("usage_tz")
     @classmethod
     def _tz(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):

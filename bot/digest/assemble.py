@@ -4,11 +4,11 @@ supplies)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 
 from bot.catalog.catalog import Catalog
-from bot.digest.job import DigestJob, Publish
+from bot.digest.job import DigestJob, Publish, due_day
 from bot.digest.report import Digest, compute
 from bot.errors import ConfigError
 from bot.qa.answers.common import L
@@ -64,11 +64,5 @@ def digest_day(services: Services, day: date | None) -> date:
     """`day`, or the most recent due one (yesterday after the posting time, else the day before)."""
     if day is not None:
         return day
-    from datetime import datetime, time
-    from zoneinfo import ZoneInfo
-
-    from bot.digest.job import due_day
-
     usage = services.settings.usage
-    tz = ZoneInfo(usage.usage_tz)
-    return due_day(datetime.now(tz), time.fromisoformat(usage.digest_time))
+    return due_day(datetime.now(usage.tz), usage.digest_at)
