@@ -10,8 +10,12 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.errors import BotError
+
+if TYPE_CHECKING:
+    from bot.console import Console
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,13 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.mode == "ask":
             from bot.console import Console
 
-            console = Console()
-            try:
-                text, status = console.reply(" ".join(args.question))
-            finally:
-                console.close()
-            print(text, end="", file=sys.stdout if status == 0 else sys.stderr)
-            return status
+            return _ask(Console(notes=sys.stderr), " ".join(args.question))
         if args.mode == "catalog":
             return _catalog(args)
         if args.mode == "serve":
@@ -74,6 +72,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.message("en"), file=sys.stderr)
         return exc.exit_code
     return 2
+
+
+def _ask(console: Console, question: str) -> int:
+    """One answer on stdout (notices such as "using the local Bedrock endpoint" on stderr); a line that is not
+    UTF-8 is repaired or refused as in the console (bot.console_input)."""
+    from bot.console_input import clean_line
+    from bot.qa.text import detect_lang
+
+    try:
+        line = clean_line(question)
+        note = line.note(detect_lang(line.readable, "en"))
+        if note is not None:
+            print(note, file=sys.stderr)
+        if line.text is None:
+            return 2
+        text, status = console.reply(line.text)
+    finally:
+        console.close()
+    print(text, end="", file=sys.stdout if status == 0 else sys.stderr)
+    return status
 
 
 def _catalog(args: argparse.Namespace) -> int:

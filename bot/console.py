@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.caller import Caller
 from bot.chat.asks import parse_live
+from bot.console_input import clean_line, prepare_stdin, read_line
 from bot.errors import BotError
 from bot.qa.commands import catalog_subcommand, is_command, run_command, split_command
 from bot.qa.engine import Engine
@@ -45,10 +46,13 @@ def build_engine(settings: Settings | None = None) -> Engine:
 class Console:
     """One console session. `out` receives streamed text and notices; `reply` returns the rest."""
 
-    def __init__(self, settings: Settings | None = None, out: TextIO | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, out: TextIO | None = None, notes: TextIO | None = None
+    ) -> None:
         self.settings = settings or Settings.load()
         self.engine = build_engine(self.settings)
         self.out = out or sys.stdout
+        self.notes = notes or self.out  # `ask` sends notices to stderr, so stdout holds only the answer
         self.caller = Caller(team="console", user="local", channel="console", thread_ts=f"{time.time():.6f}")
         self._services: Services | None = None
         self._local: Any = None  # the in-process local Bedrock endpoint, when started
@@ -84,8 +88,23 @@ class Console:
         return self._services
 
     def _note(self, text: str) -> None:
-        self.out.write(text + "\n")
-        self.out.flush()
+        self.notes.write(text + "\n")
+        self.notes.flush()
+
+    def bound_model(self) -> str | None:
+        """The name of the model a `try` (or `<model>: …`) bound this console to, or None for catalog answers."""
+        if self._services is None:
+            return None
+        key = self._services.chat.bound_model(self.caller)
+        if key is None:
+            return None
+        model = self.engine.catalog.models.get(key)
+        return model.name if model is not None else key
+
+    def prompt(self) -> str:
+        """`> `, or `[Amazon Nova Lite] > ` while a conversation with a model goes on."""
+        bound = self.bound_model()
+        return f"[{bound}] > " if bound else "> "
 
     def _stream(self, piece: str) -> None:
         self.out.write(piece)
@@ -156,7 +175,10 @@ def _slack_only(sub: str, lang: str) -> str:
 
 
 def run_console(stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """The console loop: a prompt that names the model a `try` bound it to; Ctrl-C cancels the line being typed
+    or the answer being written, Ctrl-D (end of input) or `exit` quits with status 0."""
     src, out = stdin or sys.stdin, stdout or sys.stdout
+    prepare_stdin(src)
     console = Console(out=out)
     interactive = src.isatty()
     if interactive:
@@ -164,25 +186,50 @@ def run_console(stdin: TextIO | None = None, stdout: TextIO | None = None) -> in
             "Bedrock Assistant — console (catalog answers offline; prices as of "
             f"{console.engine.catalog.prices_as_of().isoformat()}; free-form questions, `/bedrock try <model> "
             "<prompt>` and `/bedrock compare <m1,m2> <prompt>` chat with models). "
-            "'/bedrock help' for help, 'exit' to quit.\n"
+            "'/bedrock help' for help, Ctrl-C cancels an answer, 'exit' or Ctrl-D quits.\n"
         )
     try:
-        while True:
-            if interactive:
-                out.write("> ")
-                out.flush()
-            line = src.readline()
-            if not line:
-                break
-            line = line.strip()
-            if not line:
-                continue
-            if line.lower() in QUIT:
-                break
-            out.write(console.reply(line)[0])
-            if not interactive:
-                out.write("\n")
-            out.flush()
+        while _one_line(console, src, out, interactive):
+            pass
     finally:
         console.close()
     return 0
+
+
+def _one_line(console: Console, src: TextIO, out: TextIO, interactive: bool) -> bool | None:
+    """Read and answer one line; None when the console should stop."""
+    bound = console.bound_model() if interactive else None
+    try:
+        raw = read_line(src, console.prompt() if interactive else "", out)
+    except KeyboardInterrupt:  # Ctrl-C while typing: drop the line, prompt again
+        out.write("\n")
+        return True
+    if raw is None:
+        if interactive:
+            out.write("\n")
+        return None
+    line = clean_line(raw.rstrip("\r\n"))
+    lang = detect_lang(line.readable, console.engine.parser.default_lang)
+    if (note := line.note(lang)) is not None:
+        out.write(note + "\n")
+    text = (line.text or "").strip()
+    if not text:
+        return True
+    if text.lower() in QUIT:
+        return None
+    try:
+        out.write(console.reply(text)[0])
+    except KeyboardInterrupt:  # Ctrl-C while the answer is written: stop it, keep the console
+        out.write("\n" + ("(답변을 취소했습니다.)" if lang == "ko" else "(Answer cancelled.)") + "\n")
+    if interactive and (now := console.bound_model()) != bound and now is not None:
+        out.write(_bound_hint(now, lang))
+    if not interactive:
+        out.write("\n")
+    out.flush()
+    return True
+
+
+def _bound_hint(model: str, lang: str) -> str:
+    if lang == "ko":
+        return f"({model}와(과) 대화 중입니다. 카탈로그 답변으로 돌아가려면 `/bedrock reset`을 입력하세요.)\n"
+    return f"(Talking to {model}. Type `/bedrock reset` to return to catalog answers.)\n"
