@@ -12,12 +12,30 @@ import redis
 from bot.bedrock_local import LocalBedrock
 
 DEFAULT_TEST_REDIS_URL = "redis://localhost:6379/15"
+TEST_REDIS_ENV = "TEST_REDIS_URL"  # the tests' own variable: REDIS_URL is the app's, and the tests flush theirs
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    """REDIS_URL, or a dedicated DB (15) on the local default port. Tests flush it: never point it at data."""
-    return os.environ.get("REDIS_URL") or DEFAULT_TEST_REDIS_URL
+    """TEST_REDIS_URL, or a dedicated DB (15) on the local default port. Tests flush it, so it must be neither
+    DB 0 (the app's default) nor the database the app is configured with (REDIS_URL)."""
+    url = os.environ.get(TEST_REDIS_ENV) or DEFAULT_TEST_REDIS_URL
+    app_url = os.environ.get("REDIS_URL")
+    if app_url and _same_database(url, app_url):
+        pytest.fail(
+            f"{TEST_REDIS_ENV} and REDIS_URL name the same database; the tests flush theirs, so give them "
+            "another one (default redis://localhost:6379/15) and leave the app's data alone",
+            pytrace=False,
+        )
+    return url
+
+
+def _same_database(a: str, b: str) -> bool:
+    def where(url: str) -> tuple[object, ...]:
+        kwargs = redis.connection.parse_url(url)
+        return (kwargs.get("host", "localhost"), kwargs.get("port", 6379), kwargs.get("path"), int(kwargs.get("db", 0)))
+
+    return where(a) == where(b)
 
 
 @pytest.fixture
@@ -35,7 +53,7 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     if int(db) == 0:
         client.close()
         pytest.fail(
-            f"REDIS_URL points at DB 0 ({shown}); the tests flush their database, "
+            f"{TEST_REDIS_ENV} points at DB 0 ({shown}), the app's default; the tests flush their database, "
             "so give them a dedicated one, e.g. redis://localhost:6379/15",
             pytrace=False,
         )
@@ -48,7 +66,7 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
         client.close()
         message = (
             f"Redis at {shown} did not answer ({problem}). Start one "
-            "(`redis-server --port 6379 --save '' --appendonly no --daemonize yes`), set REDIS_URL to a "
+            "(`redis-server --port 6379 --save '' --appendonly no --daemonize yes`), set TEST_REDIS_URL to a "
             "server that answers, or run `bash .ci/run`, which starts one. "
             "Set BRA_ALLOW_NO_REDIS=1 to skip the Redis tests instead."
         )
