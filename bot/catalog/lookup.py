@@ -2,7 +2,12 @@
 
 One normalisation (`normalize`) is applied to aliases and to text alike, so "Claude-3-5-Haiku",
 "claude 3.5 haiku" and "클로드 3.5 하이쿠" meet in the same form. Mentions are found with one compiled
-regular expression over every alias (longest first); typos fall back to rapidfuzz over word n-grams.
+regular expression over every alias (longest first); typos fall back to rapidfuzz over word n-grams. Hangul is
+compared letter by letter (jamo), so "마이크러" is one letter away from "마이크로", as "mirco" is from "micro"; a
+quantity ("2M", "500k", "200만") is never part of a name.
+
+A model's name without its provider ("Titan Text Embeddings V2" for "Amazon Titan Text Embeddings V2") is one of
+its names, unless a family or another item already has it.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ _PUNCT = re.compile(r"[^\w\s.:+/$]")
 _SPACES = re.compile(r"[\s\-_/]+")
 _HANGUL = re.compile(r"[가-힣]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_QUANTITY = re.compile(r"^\d+(?:\.\d+)?(?:k|m|b|mn|million|thousand|만|천|억|백만|천만)$")
 FUZZY_ACCEPT = 86
 FUZZY_SUGGEST = 60
 
@@ -72,12 +78,16 @@ class NameIndex:
         for model in catalog.models.values():
             target = Target("model", model.key)
             self._add(target, model.name, [*model.aliases, *model.ids, *model.inference_profiles, model.key])
+        for model in catalog.models.values():  # after every alias, so a provider-less name never takes one
+            if (short := _without_provider(model.name, model.provider)) is not None:
+                self._exact.setdefault(normalize(short), Target("model", model.key))
         for service in catalog.services.values():
             self._add(Target("service", service.key), service.name, [service.key, *service.aliases])
         self._squeezed = {n.replace(" ", ""): t for n, t in self._exact.items()}
         names = sorted(self._exact, key=len, reverse=True)
         self._pattern = re.compile("|".join(_alias_regex(n) for n in names))
         self._fuzzy_names = [n for n in names if ":" not in n and len(n) >= 3]
+        self._fuzzy_keys = [letters(n) for n in self._fuzzy_names]
 
     def _add(self, target: Target, display: str, names: list[str]) -> None:
         self._display[target] = display
@@ -101,8 +111,7 @@ class NameIndex:
         found = self.mentions(name)
         if len(found) == 1 and found[0].end - found[0].start >= len(key) * 0.6:
             return Resolution(found[0].target)
-        hits = process.extract(key, self._fuzzy_names, scorer=fuzz.ratio, limit=8)
-        best = [(self._exact[h[0]], h[1]) for h in hits if same_numbers(key, h[0])]
+        best = [(self._exact[n], score) for n, score in self._fuzzy(key, limit=8) if same_numbers(key, n)]
         if best and best[0][1] >= FUZZY_ACCEPT and all(t == best[0][0] for t, s in best if s >= best[0][1] - 1):
             return Resolution(best[0][0], corrected=True)
         return Resolution(None, self.closest(name))
@@ -117,8 +126,13 @@ class NameIndex:
 
     def closest(self, text: str, limit: int = 4) -> tuple[str, ...]:
         """The closest item names to an unknown name, best first (for "did you mean")."""
-        hits = process.extract(normalize(text), self._fuzzy_names, scorer=fuzz.ratio, limit=limit * 4)
-        return self._suggest([(self._exact[h[0]], h[1]) for h in hits])[:limit]
+        hits = self._fuzzy(normalize(text), limit=limit * 4)
+        return self._suggest([(self._exact[n], score) for n, score in hits])[:limit]
+
+    def _fuzzy(self, key: str, *, limit: int, cutoff: float = 0) -> list[tuple[str, float]]:
+        """The aliases closest to `key` (normalised), compared letter by letter, best first."""
+        hits = process.extract(letters(key), self._fuzzy_keys, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
+        return [(self._fuzzy_names[index], score) for _, score, index in hits]
 
     def mentions(self, text: str) -> list[Mention]:
         """Catalog names that occur in free text, in order, each target once."""
@@ -134,22 +148,53 @@ class NameIndex:
         return found
 
     def fuzzy_mentions(self, text: str, skip: set[str] | None = None) -> list[Mention]:
-        """Typo-tolerant mentions: word n-grams (1–4 words) scored against every alias."""
-        words = [w for w in normalize(text).split() if w not in (skip or set())]
+        """Typo-tolerant mentions: word n-grams (1–4 words) scored against every alias; a gram ending in a
+        `skip` word is not tried ("미스트랄 라쥐" is, "sonnet price" is not)."""
+        skip = skip or set()
+        words = [w for w in normalize(text).split() if not _QUANTITY.match(w)]
         found: list[Mention] = []
         seen: set[Target] = set()
+        used: set[int] = set()  # words already read as part of a longer name are not read again on their own
         for size in (4, 3, 2, 1):
             for i in range(len(words) - size + 1):
+                if used & set(range(i, i + size)):
+                    continue
                 gram = " ".join(words[i : i + size])
+                if words[i + size - 1] in skip:
+                    continue  # a name does not end in a question word: "sonnet price" is no typo of "sonnet v2"
                 if len(gram) < 4 or not re.search(r"[a-z가-힣]", gram):
                     continue
-                hit = process.extractOne(gram, self._fuzzy_names, scorer=fuzz.ratio, score_cutoff=FUZZY_ACCEPT)
-                if hit is not None and same_numbers(gram, hit[0]):
-                    target = self._exact[hit[0]]
+                hits = self._fuzzy(gram, limit=1, cutoff=FUZZY_ACCEPT)
+                if hits and same_numbers(gram, hits[0][0]):
+                    target = self._exact[hits[0][0]]
                     if target not in seen:
                         seen.add(target)
+                        used.update(range(i, i + size))
                         found.append(Mention(target, i, i + size, gram, corrected=True))
         return found
+
+
+def letters(text: str) -> str:
+    """`text` with each Hangul syllable spelled out in its jamo, so fuzzy scores count letters in both scripts."""
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172:
+            lead, vowel, tail = code // 588, (code % 588) // 28, code % 28
+            out += [chr(0x1100 + lead), chr(0x1161 + vowel)] + ([chr(0x11A7 + tail)] if tail else [])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _without_provider(name: str, provider: str) -> str | None:
+    """ "Amazon Titan Text Embeddings V2" → "Titan Text Embeddings V2"; None when the name does not start with
+    the provider's first word or nothing distinctive would be left."""
+    first = provider.split()[0]
+    if not name.lower().startswith(first.lower() + " "):
+        return None
+    rest = name[len(first) + 1 :].strip()
+    return rest if len(rest.split()) >= 2 else None
 
 
 def same_numbers(a: str, b: str) -> bool:

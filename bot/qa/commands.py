@@ -122,19 +122,27 @@ def _recommend(engine: Engine, q: Query, args: str) -> Query:
 def resolve_model(engine: Engine, name: str) -> str:
     """The catalog key of the model `name` (key, id, name or alias; a typo fixed when sure), else
     `UnknownModelError` with the closest names (for a family name: its members)."""
+    return resolve_named(engine, name)[0]
+
+
+def resolve_named(engine: Engine, name: str) -> tuple[str, list[tuple[str, str]]]:
+    """`resolve_model`, plus the typo fix it made as (typed, read as) for the answer's note, if any."""
     res = engine.ctx.names.resolve(name)
     if res.target is None or res.target.kind == "service":
         raise UnknownModelError(name, res.suggestions or engine.ctx.names.closest(name))
     if res.target.kind == "group":
         members = engine.catalog.groups[res.target.key].members
         raise UnknownModelError(name, [engine.catalog.models[m].name for m in members])
-    return res.target.key
+    return res.target.key, [(name, engine.ctx.names.display(res.target))] if res.corrected else []
 
 
-def _split_model(engine: Engine, q: Query, args: str, name: str) -> tuple[str, list[str]]:
+def _split_model(
+    engine: Engine, q: Query, args: str, name: str
+) -> tuple[str, list[str], list[tuple[str, str]]]:
     """The model named at the start of `args` and the words after it. The longest exact name wins
     ("claude 3 haiku 2000 500" → claude-3-haiku, [2000, 500]); otherwise the words before the first region or
-    token count are resolved with typo tolerance, or reported as unknown with the closest names."""
+    token count are resolved with typo tolerance, or reported as unknown with the closest names. The third value
+    is the typo fix made, if any: the answer's note names what the command read, not what free text would."""
     words = args.split()
     if not words:
         raise _usage(name, q.lang, "모델 이름이 필요합니다.", "A model name is needed.")
@@ -146,9 +154,11 @@ def _split_model(engine: Engine, q: Query, args: str, name: str) -> tuple[str, l
         target = engine.ctx.names.exact(" ".join(words[:k]))
         # a family name followed by more name words ("claude 4 sonnet") is not that family
         if target is not None and (target.kind != "group" or ends_name(k) or words[k].lower() in _FLAGS):
-            return resolve_model(engine, " ".join(words[:k])), words[k:]
+            key, corrected = resolve_named(engine, " ".join(words[:k]))
+            return key, words[k:], corrected
     k = next((i for i in range(1, len(words)) if ends_name(i)), len(words))
-    return resolve_model(engine, " ".join(words[:k])), words[k:]
+    key, corrected = resolve_named(engine, " ".join(words[:k]))
+    return key, words[k:], corrected
 
 
 def _whole_quantity(word: str) -> Decimal | None:
@@ -163,12 +173,12 @@ def _is_count(word: str) -> bool:
 
 
 def _price(engine: Engine, q: Query, args: str) -> Query:
-    key, _ = _split_model(engine, q, args, "price")
-    return replace(q, intent=Intent.price, models=[key], groups=[])
+    key, _, corrected = _split_model(engine, q, args, "price")
+    return replace(q, intent=Intent.price, models=[key], groups=[], corrected=corrected)
 
 
 def _cost(engine: Engine, q: Query, args: str) -> Query:
-    key, words = _split_model(engine, q, args, "cost")
+    key, words, corrected = _split_model(engine, q, args, "cost")
     numbers = [(i, value) for i, w in enumerate(words) if (value := _whole_quantity(w)) is not None]
     flags = {w.lower(): i for i, w in enumerate(words)}
     cache_at = next((flags[f] for f in _CACHE if f in flags), None)
@@ -189,18 +199,30 @@ def _cost(engine: Engine, q: Query, args: str) -> Query:
         Mode.batch if flags.keys() & set(_BATCH) else Mode.latency_optimized if flags.keys() & set(_LATENCY) else None
     )
     return replace(
-        q, intent=Intent.estimate, models=[key], groups=[], workload=workload, mode=mode, images=None, seconds=None
+        q,
+        intent=Intent.estimate,
+        models=[key],
+        groups=[],
+        corrected=corrected,
+        workload=workload,
+        mode=mode,
+        images=None,
+        seconds=None,
     )
 
 
 def _compare(engine: Engine, q: Query, args: str) -> Query:
     names = [n.strip() for n in re.split(r"[,，、]|\s+vs\s+|\s+and\s+|\s*랑\s*|\s*와\s+", args) if n.strip()]
     keys: list[str] = []
+    corrected = q.corrected
     if len(names) >= 2:
+        corrected = []
         for n in names:
             if engine.parser.regions.resolve(n):
                 continue
-            keys.append(resolve_model(engine, _strip_region(engine, n)))
+            key, fixed = resolve_named(engine, _strip_region(engine, n))
+            keys.append(key)
+            corrected += fixed
     else:
         keys = list(dict.fromkeys([*q.models, *(m for g in q.groups for m in engine.catalog.groups[g].members)]))
     if len(keys) < 2:
@@ -210,7 +232,7 @@ def _compare(engine: Engine, q: Query, args: str) -> Query:
             "비교할 모델을 두 개 이상 쉼표로 적어 주세요.",
             "Name two or more models, separated by commas.",
         )
-    return replace(q, intent=Intent.compare, models=list(dict.fromkeys(keys)), groups=[])
+    return replace(q, intent=Intent.compare, models=list(dict.fromkeys(keys)), groups=[], corrected=corrected)
 
 
 def _strip_region(engine: Engine, name: str) -> str:

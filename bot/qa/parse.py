@@ -53,6 +53,7 @@ class Query:
     max_price: Decimal | None = None
     concept: Concept | None = None
     unknown: str | None = None
+    family: str | None = None  # the catalog family an unknown name belongs to ("Nova Premier" → nova)
 
     @property
     def region(self) -> str | None:
@@ -93,6 +94,7 @@ class QuestionParser:
         self.concepts = concepts
         self.default_lang = default_lang
         self._vocab = self._known_words()
+        self._hangul_vocab = sorted({w for w in self._vocab if _HANGUL_WORD.fullmatch(w)}, key=len, reverse=True)
 
     def parse(self, text: str) -> Query:
         norm = normalize(text)
@@ -103,14 +105,16 @@ class QuestionParser:
         q.regions = [code for code, _, _ in region_hits]
         blanked = _blank(blanked, [(s, e) for _, s, e in region_hits])
         self._add_mentions(q, mentions)
-        q.unknown = _unknown_version(norm, mentions, q)
+        q.unknown = self._unknown_version(norm, mentions, q)
         self._read_constraints(q, norm)  # aliases may contain mode words ("노바 프로 지연 시간 최적화")
         self._read_quantities(q, blanked)
         q.concept = self.concepts.find(norm)
         if not (q.models or q.groups or q.services):
             self._fuzzy(q, blanked)
-        elif q.groups and not q.models and not q.unknown:
+        elif not q.unknown:
             self._refine_family(q, mentions, norm)
+        if q.groups and not q.unknown:
+            q.unknown = self._unknown_member(norm, mentions, q)
         q.intent = choose_intent(q, blanked)
         if q.intent is Intent.unknown_model and not q.unknown:
             q.unknown = self._leftover(blanked)
@@ -129,16 +133,103 @@ class QuestionParser:
         self._add_mentions(q, self.names.fuzzy_mentions(blanked, skip=self._vocab))
 
     def _refine_family(self, q: Query, mentions: list[Mention], norm: str) -> None:
-        """ "nova mirco": the family word matched exactly, the model word is a typo. A confident fuzzy match of
-        the words around the family name to one of its members replaces the family."""
+        """ "nova mirco", "미스트랄 라쥐": a family or a model name matched exactly and the word after it is a
+        typo. A confident fuzzy match of the longer name replaces the shorter one — for a family only with one
+        of its members."""
         for fuzzy in self.names.fuzzy_mentions(norm, skip=self._vocab):
-            group = next((m for m in mentions if m.target.kind == "group" and m.surface in fuzzy.surface), None)
-            if group is None or fuzzy.target.kind != "model" or fuzzy.surface == group.surface:
+            exact = next((m for m in mentions if m.surface in fuzzy.surface and m.surface != fuzzy.surface), None)
+            if exact is None or fuzzy.target.kind != "model" or fuzzy.target == exact.target:
                 continue
-            if group.target.key in q.groups and fuzzy.target.key in self.catalog.groups[group.target.key].members:
-                q.groups.remove(group.target.key)
+            if exact.target.kind == "group":
+                if exact.target.key not in q.groups or fuzzy.target.key not in self.catalog.groups[
+                    exact.target.key
+                ].members:
+                    continue
+                q.groups.remove(exact.target.key)
+            elif exact.target.kind == "model" and exact.target.key in q.models:
+                q.models.remove(exact.target.key)
+            else:
+                continue
+            if fuzzy.target.key not in q.models:
                 q.models.append(fuzzy.target.key)
-                q.corrected.append((fuzzy.surface, self.names.display(fuzzy.target)))
+            q.corrected.append((fuzzy.surface, self.names.display(fuzzy.target)))
+
+    def _unknown_version(self, norm: str, mentions: list[Mention], q: Query) -> str | None:
+        """A name followed by a version it does not have names a model that is not in the catalog ("Llama 3.1",
+        "Sonnet 4", "Claude Opus 4", "Mistral Large 2"): it must not be answered with another generation's
+        numbers. Family names and models alike; a model's own number ("Opus 3") is not a new version."""
+        for m in mentions:
+            if m.target.kind == "service" or (after := _VERSION_AFTER.match(norm, m.end)) is None:
+                continue
+            if m.target.kind == "model" and after.group(1) in self._numbers(m.target.key):
+                continue
+            tail = norm[after.end() :].split()
+            word = _PARTICLE.sub("", tail[0]) if tail and _HANGUL_WORD.fullmatch(tail[0]) else (tail or [""])[0]
+            short = re.fullmatch(r"[a-z0-9.가-힣]+", word) is not None and len(word) <= 6
+            extra = word if short and word not in self._vocab else ""
+            self._forget(q, m)
+            q.family = self._family_of(m)
+            return f"{m.surface}{after.group(0)} {extra}".strip()
+        return None
+
+    def _unknown_member(self, norm: str, mentions: list[Mention], q: Query) -> str | None:
+        """A family name followed by a word, or a model, that is no member of it ("Nova Premier", "노바 프리미어",
+        "Claude 3.5 Opus"): a model of that family the catalog does not have. Typos of members were fixed before
+        (`_refine_family`)."""
+        for i, m in enumerate(mentions):
+            if m.target.kind != "group" or m.target.key not in q.groups:
+                continue
+            members = self.catalog.groups[m.target.key].members
+            following = mentions[i + 1] if i + 1 < len(mentions) else None
+            adjacent = following is not None and following.start - m.end <= 1
+            if adjacent and following is not None and following.target.kind == "model" and (
+                following.target.key not in members
+            ):
+                self._forget(q, following)
+                q.groups.remove(m.target.key)
+                q.family = m.target.key
+                return f"{m.surface} {following.surface}"
+            words = norm[m.end :].split() if norm[m.end : m.end + 1] in ("", " ") else []
+            if words and self._is_new_name_word(words[0]):
+                q.groups.remove(m.target.key)
+                q.family = m.target.key
+                return f"{m.surface} {words[0]}"
+        return None
+
+    def _is_new_name_word(self, word: str) -> bool:
+        """A word that could be a model's name and is none of the words questions are made of."""
+        if _HANGUL_WORD.fullmatch(word):
+            stripped = _PARTICLE.sub("", word)  # "프리미어는" → "프리미어", but "메가" stays "메가"
+            word = stripped if len(stripped) >= 2 else word
+            if word in _FAMILY_WORDS or any(word.startswith(v) for v in self._hangul_vocab):
+                return False
+        elif not _NAME_WORD.fullmatch(word) or word in _NOT_A_NAME:
+            return False
+        if word in self._vocab or self.regions.resolve(word) is not None:
+            return False
+        return self.concepts.find(word) is None
+
+    def _numbers(self, key: str) -> set[str]:
+        """Every number in a model's key, name and aliases: "3", "3.5", "2" for Claude 3.5 Sonnet v2."""
+        model = self.catalog.models[key]
+        return {n for name in (key, model.name, *model.aliases) for n in re.findall(r"\d+(?:\.\d+)?", normalize(name))}
+
+    def _forget(self, q: Query, m: Mention) -> None:
+        bucket = q.groups if m.target.kind == "group" else q.models
+        if m.target.key in bucket:
+            bucket.remove(m.target.key)
+        q.corrected = [c for c in q.corrected if c[0] != m.surface]
+
+    def _family_of(self, m: Mention) -> str | None:
+        """The family a mention names: itself for a family, else the model's smallest family whose name the
+        user typed ("claude opus" → Claude), else its smallest family."""
+        if m.target.kind == "group":
+            return m.target.key
+        groups = sorted(
+            (g for g in self.catalog.groups.values() if m.target.key in g.members), key=lambda g: len(g.members)
+        )
+        typed = [g for g in groups if any(f" {normalize(a)} " in f" {m.surface} " for a in g.aliases)]
+        return (typed or groups)[0].key if groups else None
 
     def _read_constraints(self, q: Query, norm: str) -> None:
         modes = first_of(norm, {m.value: w for m, w in V.MODE_WORDS.items()})
@@ -268,25 +359,16 @@ def _looks_like_name(norm: str) -> bool:
 
 
 _VERSION_AFTER = re.compile(
-    r"\s?v?(\d+(?:\.\d+)?)(?!\d|\.\d|\s?(?:만|억|천|백|k\b|m\b|b\b|million|thousand|토큰|token|개|건|장|초))"
+    r"\s?v?(\d{1,2}(?:\.\d{1,2})?)(?![\d.,]|\s?(?:만|억|천|백|k\b|m\b|b\b|x\b|%|million|thousand|토큰|token|"
+    r"개|건|장|초|회|번|명|달|일|시간|월|년|분|month|day|hour|year|minute|request|call|image|second|user|time))"
 )
-
-
-def _unknown_version(norm: str, mentions: list[Mention], q: Query) -> str | None:
-    """A family name followed by a version we do not list ("Llama 3.1", "Claude 4", "Sonnet 4") names a
-    model that is not in the catalog: it must not be answered with another generation's numbers."""
-    for m in mentions:
-        if m.target.kind != "group":
-            continue
-        after = _VERSION_AFTER.match(norm, m.end)
-        if after is None:
-            continue
-        tail = norm[after.end() :].split()
-        extra = tail[0] if tail and re.fullmatch(r"[a-z0-9.]+", tail[0]) and len(tail[0]) <= 6 else ""
-        q.groups.remove(m.target.key)
-        return f"{m.surface}{after.group(0)} {extra}".strip()
-    return None
-
+_NAME_WORD = re.compile(r"[a-z][a-z0-9]{2,}")
+_HANGUL_WORD = re.compile(r"[가-힣]{2,}")
+_FAMILY_WORDS = frozenset(
+    "시리즈 계열 모델들 제품군 라인업 패밀리 전체 전부 모두 종류 버전 버전들 최신 중에서 중에 중 어떤 무슨 각각 각 "
+    "제일 가장 싼 저렴한 비싼 좋은 빠른 기준".split()
+)
+_NOT_A_NAME = frozenset("vs versus than compare comparison cheaper better faster batch cache ondemand".split())
 
 def _is_money(norm: str, start: int) -> bool:
     window = norm[max(0, start - 2) : start + 14]

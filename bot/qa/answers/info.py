@@ -42,7 +42,18 @@ def unknown_answer(ctx: Ctx, q: Query) -> Answer:
             f"'{name}' is not in the catalog, so I will not quote a price or spec for it.",
         )
     ]
-    if closest:
+    family = ctx.catalog.groups.get(q.family) if q.family else None
+    if family is not None:
+        members = [ctx.catalog.models[k].name for k in family.members if k in ctx.catalog.models]
+        closest = tuple(members)
+        lines.append(
+            L(
+                lang,
+                f"카탈로그에 있는 {family.aliases[0]} 계열 모델: {', '.join(members)}",
+                f"{family.aliases[0]} models in the catalog: {', '.join(members)}",
+            )
+        )
+    elif closest:
         lines.append(L(lang, f"혹시 이 모델인가요? {', '.join(closest)}", f"Did you mean: {', '.join(closest)}?"))
     lines.append(L(lang, "전체 목록: /bedrock models", "Full list: /bedrock models"))
     refs = sources_for(ctx, ["pricing-page"])
