@@ -60,7 +60,8 @@ def blended_per_million(entry: PriceEntry) -> Decimal | None:
 
 @dataclass(frozen=True)
 class Workload:
-    """Tokens per request (or in total), optionally × requests per day × days."""
+    """Tokens per request (or in total), optionally × requests per day × days. With `daily_totals` the token
+    counts are a day's totals ("5M in / 500K out per day"), over `requests_per_day` requests when given."""
 
     input_tokens: int = 0
     output_tokens: int = 0
@@ -68,6 +69,7 @@ class Workload:
     cache_write_tokens: int = 0
     requests_per_day: int | None = None
     days: int = 30
+    daily_totals: bool = False
 
     def tokens(self, part: str) -> int:
         return int(getattr(self, f"{part}_tokens"))
@@ -99,12 +101,18 @@ class Estimate:
 
     @property
     def per_request(self) -> Decimal:
-        return sum((line.cost for line in self.lines), Decimal(0))
+        """Per request, or the whole workload's cost when it has no request count."""
+        total = sum((line.cost for line in self.lines), Decimal(0))
+        rpd = self.workload.requests_per_day
+        return total / rpd if self.workload.daily_totals and rpd else total
 
     @property
     def per_day(self) -> Decimal | None:
+        total = sum((line.cost for line in self.lines), Decimal(0))
+        if self.workload.daily_totals:
+            return total
         rpd = self.workload.requests_per_day
-        return None if rpd is None else self.per_request * rpd
+        return None if rpd is None else total * rpd
 
     @property
     def per_month(self) -> Decimal | None:

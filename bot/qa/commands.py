@@ -46,6 +46,7 @@ _LATENCY = ("latency", "지연")
 _CACHE = ("cache", "캐시")
 _DAILY = ("daily", "하루", "per-day")
 _FLAGS = {*_BATCH, *_LATENCY, *_CACHE, *_DAILY}
+_FILLER = {"tokens", "token", "토큰", "input", "output", "입력", "출력", "in", "out", "region", "리전"}
 _ALIASES = {alias: name for name, aliases in SUBCOMMANDS.items() for alias in aliases}
 _PREFIX = re.compile(r"^\s*/?bedrock\s*", re.IGNORECASE)
 
@@ -192,6 +193,16 @@ def _cost(engine: Engine, q: Query, args: str) -> Query:
             "Input and output token counts are needed (e.g. 2M 500k).",
         )
     by_index = dict(numbers)
+    counted = ((cache_at, ("캐시 읽기 토큰 수", "cache-read tokens")), (daily_at, ("하루 요청 수", "requests a day")))
+    for flag_at, what in counted:
+        if flag_at is not None and flag_at + 1 not in by_index:
+            raise _usage(
+                "cost",
+                q.lang,
+                f"'{words[flag_at]}' 뒤에 {what[0]}를 적어 주세요 (예: {words[flag_at]} 100만).",
+                f"'{words[flag_at]}' needs the number of {what[1]} after it (e.g. {words[flag_at]} 1M).",
+            )
+    _refuse_unknown_words(engine, q, words, {i for i, _ in numbers} | {i for w, i in flags.items() if w in _FLAGS})
     cache = int(by_index.get(cache_at + 1, 0)) if cache_at is not None else 0
     daily = int(by_index[daily_at + 1]) if daily_at is not None and daily_at + 1 in by_index else None
     workload = Workload(input_tokens=plain[0], output_tokens=plain[1], cache_read_tokens=cache, requests_per_day=daily)
@@ -209,6 +220,20 @@ def _cost(engine: Engine, q: Query, args: str) -> Query:
         images=None,
         seconds=None,
     )
+
+
+def _refuse_unknown_words(engine: Engine, q: Query, words: list[str], known: set[int]) -> None:
+    """Every word of `/bedrock cost` after the model must be read (a count, a flag, a region): an option that is
+    not understood is refused with the usage line, never dropped silently."""
+    unread = [w for i, w in enumerate(words) if i not in known and engine.parser.regions.resolve(w) is None]
+    unread = [w for w in unread if w.lower() not in _FILLER]
+    if unread:
+        raise _usage(
+            "cost",
+            q.lang,
+            f"이해하지 못한 옵션: {', '.join(unread)}.",
+            f"Options not understood: {', '.join(unread)}.",
+        )
 
 
 def _compare(engine: Engine, q: Query, args: str) -> Query:

@@ -13,7 +13,8 @@ from bot.catalog.schema import Modality, Mode
 from bot.qa import intents as V
 from bot.qa.concepts import Concept, ConceptIndex
 from bot.qa.intents import Intent
-from bot.qa.quantities import PER_MONTH, assign_roles, find_quantities
+from bot.qa.quantities import PER_DAY, PER_MONTH, assign_roles, find_quantities
+from bot.qa.readings import PER_REQUEST_WORDS, TOTAL_WORDS
 from bot.qa.text import detect_lang, first_of, has_any
 
 _STOP = frozenset(
@@ -42,6 +43,8 @@ class Query:
     mode: Mode | None = None
     cache: bool = False
     workload: Workload | None = None
+    per_request_said: bool = False  # "요청당", "per request": token counts are per request
+    totals_said: bool = False  # "총", "in total": token counts are the day's totals
     images: int | None = None
     seconds: int | None = None
     modalities_in: set[Modality] = field(default_factory=set)
@@ -275,6 +278,8 @@ class QuestionParser:
             tokens.setdefault(role, value)
         if q.cache and "cache_read" not in tokens and "input" in tokens and has_any(norm, ("캐시 히트", "cache hit")):
             tokens["cache_read"] = tokens.pop("input")
+        q.per_request_said = has_any(norm, PER_REQUEST_WORDS)
+        q.totals_said = has_any(norm, TOTAL_WORDS)
         if tokens:
             q.workload = Workload(
                 input_tokens=tokens.get("input", 0),
@@ -282,6 +287,7 @@ class QuestionParser:
                 cache_read_tokens=tokens.get("cache_read", 0),
                 cache_write_tokens=tokens.get("cache_write", 0),
                 requests_per_day=requests,
+                daily_totals=requests is None and has_any(norm, PER_DAY),
             )
 
     def _leftover(self, blanked: str) -> str | None:
@@ -329,7 +335,10 @@ def choose_intent(q: Query, norm: str) -> Intent:
         return Intent.service
     if q.concept is not None and (not named or explain) and not q.workload and Intent.recommend not in words:
         return Intent.concept
-    if len(q.models) + len(q.groups) >= 2 or (Intent.compare in words and named):
+    several = len(q.models) + len(q.groups) >= 2 or (Intent.compare in words and named)
+    if several and q.workload is not None and not q.workload.empty:
+        return Intent.estimate  # "A or B for 5M in / 500K out a day": the workload priced on each, side by side
+    if several:
         return Intent.compare
     if Intent.recommend in words or (not named and q.workload and Intent.estimate in words):
         return Intent.recommend

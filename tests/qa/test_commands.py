@@ -73,6 +73,9 @@ def test_recommend_and_models(engine: Engine) -> None:
         ("/bedrock recommend", "/bedrock recommend"),
         ("/bedrock frobnicate", "/bedrock help"),
         ("/bedrock price", "/bedrock price"),
+        ("/bedrock cost nova-pro 2M 500k cache", "[cache <tokens>]"),
+        ("/bedrock cost nova-pro 2M 500k daily", "[daily <requests>]"),
+        ("/bedrock cost nova-pro 2M 500k sideways", "/bedrock cost <model>"),
     ],
 )
 def test_wrong_arguments_give_the_usage_line(engine: Engine, line: str, usage: str) -> None:
@@ -109,3 +112,18 @@ def test_a_version_we_do_not_have_is_not_fixed_into_another_one(engine: Engine) 
         run_command(engine, "/bedrock price claude 4 sonnet")
     assert "claude 4 sonnet" in info.value.message("en")
     assert run_command(engine, "/bedrock price clade 3 opus").models == ("claude-3-opus",)
+
+
+@pytest.mark.parametrize(
+    ("line", "ko", "en"),
+    [
+        ("/bedrock cost nova-pro 2M 500k cache", "'cache' 뒤에 캐시 읽기", "'cache' needs the number of cache-read"),
+        ("/bedrock 비용 nova-pro 200만 50만 캐시", "'캐시' 뒤에 캐시 읽기 토큰 수", "'캐시' needs the number"),
+        ("/bedrock cost nova-pro 2M 500k daily", "'daily' 뒤에 하루 요청 수", "needs the number of requests a day"),
+        ("/bedrock cost nova-pro 2M 500k flex sideways", "못한 옵션: flex, sideways", "not understood: flex, sideways"),
+    ],
+)
+def test_cost_never_drops_an_option_silently(engine: Engine, line: str, ko: str, en: str) -> None:
+    with pytest.raises(UsageError) as info:
+        run_command(engine, line)
+    assert ko in info.value.message("ko") and en in info.value.message("en")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from bot.catalog import pricing
@@ -29,6 +30,7 @@ from bot.qa.answers.common import (
 )
 from bot.qa.format import tokens, usd
 from bot.qa.parse import Query
+from bot.qa.readings import Reading, read_workload
 
 
 def price_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
@@ -171,14 +173,16 @@ def _other_modes(model: Model, lang: str, used: list[PriceEntry]) -> list[str]:
 
 
 def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
-    """The cost of the question's workload on each named model, with the arithmetic shown."""
+    """The cost of the question's workload on each named model, with the arithmetic shown; several models side
+    by side, the cheapest named; an implausible reading of "tokens … requests a day" said, with the other's figure."""
     lang = q.lang
     mode = q.mode if q.mode in (Mode.batch, Mode.latency_optimized) else Mode.on_demand
     workload = q.workload or Workload()
     if workload.requests_per_day is not None:
-        workload = Workload(**{**workload.__dict__, "days": ctx.month_days})
+        workload = replace(workload, days=ctx.month_days)
+    reading = read_workload(workload, models, per_request=q.per_request_said, totals=q.totals_said)
     lines: list[str] = []
-    rows: list[tuple[str, ...]] = []
+    estimates: list[Estimate] = []
     used: list[PriceEntry] = []
     moved_notes: list[str] = []
     answered: set[str] = set()
@@ -190,7 +194,7 @@ def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
         if q.images or q.seconds:
             lines.extend(_unit_estimate(model, q, region, used))
             continue
-        est = estimate(model, workload, region, mode)
+        est = estimate(model, reading.workload, region, mode)
         if est is None:
             where = ", ".join(priced_regions(model, mode)) or "-"
             lines.append(
@@ -202,22 +206,15 @@ def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
             )
             continue
         used.append(est.entry)
-        rows.append(_estimate_row(est, lang))
+        estimates.append(est)
         if len(models) == 1:
             lines.extend(_breakdown(ctx, est, lang))
-    table = None
-    if len(rows) > 1:
-        table = Table(
-            (
-                L(lang, "모델", "Model"),
-                L(lang, "요청당/합계", "Per request/total"),
-                L(lang, "일", "Per day"),
-                L(lang, "월", "Per month"),
-            ),
-            tuple(rows),
-        )
+    table = _side_by_side(estimates, lang) if len(estimates) > 1 else None
+    if len(estimates) > 1:
+        lines.append(_cheapest(estimates, lang))
     refs = item_sources(ctx, models, used)
     notes = [
+        *_reading_notes(ctx, q, reading, estimates, mode),
         *correction_notes(q),
         *(moved_notes or region_note(ctx, q)),
         L(
@@ -227,7 +224,7 @@ def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
         ),
     ]
     title = L(lang, f"비용 추정 — {label(MODE_LABEL, mode, lang)}", f"Cost estimate — {label(MODE_LABEL, mode, lang)}")
-    facts = {"total": rows[0][1]} if len(rows) == 1 else {}
+    facts = {"total": usd(estimates[0].per_request)} if len(estimates) == 1 else {}
     return Answer(
         intent="estimate",
         lang=lang,
@@ -243,14 +240,97 @@ def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
     )
 
 
-def _estimate_row(est: Estimate, lang: str) -> tuple[str, ...]:
-    day, month = est.per_day, est.per_month
-    return (
-        est.model.name,
-        usd(est.per_request),
-        usd(day) if day is not None else "-",
-        usd(month) if month is not None else "-",
+def _side_by_side(estimates: list[Estimate], lang: str) -> Table:
+    """The workload priced on each model: input, output and cache costs, the total, per day and per month."""
+    parts = [p for p in pricing.TOKEN_PARTS if any(line.part == p for est in estimates for line in est.lines)]
+    work = estimates[0].workload
+    daily = any(est.per_day is not None for est in estimates)
+    each = work.requests_per_day is not None  # a per-request column makes sense
+    head = L(lang, "요청당", "Per request") if each else L(lang, "합계", "Total")
+    periods = (L(lang, "일", "Per day"), L(lang, "월", "Per month")) if daily else ()
+    if work.daily_totals:  # the parts are a day's costs: the day first, then the month, then per request
+        cols = (L(lang, "모델", "Model"), *(label(PART_LABEL, p, lang) for p in parts), *periods)
+        cols += (head,) if each else ()
+    else:
+        cols = (L(lang, "모델", "Model"), *(label(PART_LABEL, p, lang) for p in parts), head, *periods)
+    rows = []
+    for est in estimates:
+        costs = {line.part: line.cost for line in est.lines}
+        cells = [usd(costs[p]) if p in costs else L(lang, "가격 없음", "no price") for p in parts]
+        day, month = est.per_day, est.per_month
+        money = [usd(day) if day is not None else "-", usd(month) if month is not None else "-"] if daily else []
+        if work.daily_totals:
+            tail = [*money, *([usd(est.per_request)] if each else [])]
+        else:
+            tail = [usd(est.per_request), *money]
+        rows.append((est.model.name, *cells, *tail))
+    return Table(cols, tuple(rows))
+
+
+def _cheapest(estimates: list[Estimate], lang: str) -> str:
+    """ "Cheaper: Nova Lite — $1.20 vs $2.50 for Claude 3 Haiku (52% less)"; ties are said as ties."""
+    def total(est: Estimate) -> Decimal:
+        return est.per_month if est.per_month is not None else est.per_request
+
+    ranked = sorted(estimates, key=lambda e: (total(e), e.model.name))
+    best, runner = ranked[0], ranked[1]
+    if total(best) == total(runner):
+        tied = ", ".join(e.model.name for e in ranked if total(e) == total(best))
+        return L(lang, f"비용 동일: {tied} ({usd(total(best))})", f"Same cost: {tied} ({usd(total(best))})")
+    share = ((total(runner) - total(best)) / total(runner) * 100).quantize(Decimal(1))
+    period = L(lang, "월", "a month") if best.per_month is not None else ""
+    return L(
+        lang,
+        f"더 저렴: {best.model.name} — {period} {usd(total(best))}, 다음으로 저렴한 {runner.model.name}은(는) {usd(total(runner))} ({share}% 절감)".replace("—  ", "— "),
+        f"Cheaper: {best.model.name} — {usd(total(best))} {period} vs {usd(total(runner))} for {runner.model.name} ({share}% less)".replace("  ", " "),
     )
+
+
+def _reading_notes(ctx: Ctx, q: Query, reading: Reading, estimates: list[Estimate], mode: Mode) -> list[str]:
+    """Say which reading of "N tokens … M requests a day" was priced, and what the other would cost."""
+    lang, work = q.lang, reading.workload
+    rpd = work.requests_per_day or 0
+    size = f"{tokens(work.input_tokens, lang)} / {tokens(work.output_tokens, lang)}"
+    notes: list[str] = []
+    if reading.reason == "context" and reading.model is not None:
+        window = f"{reading.model.context_window:,}"
+        if work.daily_totals:
+            each = f"{tokens(work.input_tokens // rpd, lang)} / {tokens(work.output_tokens // rpd, lang)}"
+            notes.append(
+                L(
+                    lang,
+                    f"입력/출력 {size} 토큰을 하루 {rpd:,}건의 합계로 읽었습니다 (건당 약 {each}): 한 요청에 그만큼은 {reading.model.name}의 컨텍스트 창({window} 토큰)에 들어가지 않습니다.",
+                    f"Read {size} input/output tokens as the day's totals over {rpd:,} requests (about {each} per request): one request that large does not fit {reading.model.name}'s {window}-token context window.",
+                )
+            )
+        else:
+            notes.append(
+                L(
+                    lang,
+                    f"요청 하나에 {size} 토큰은 {reading.model.name}의 컨텍스트 창({window} 토큰)을 넘습니다: 실제로는 나눠서 보내야 합니다.",
+                    f"{size} tokens in one request exceeds {reading.model.name}'s {window}-token context window: it would have to be split.",
+                )
+            )
+    elif reading.reason == "large":
+        notes.append(
+            L(
+                lang,
+                f"입력/출력 {size} 토큰을 요청 하나의 크기로 읽었습니다 (하루 {rpd:,}건).",
+                f"Read {size} input/output tokens as the size of each request ({rpd:,} requests a day).",
+            )
+        )
+    if reading.other is not None and estimates:
+        other = estimate(estimates[0].model, reading.other, estimates[0].region, mode)
+        if other is not None and other.per_month is not None:
+            month = usd(other.per_month)
+            notes.append(
+                L(
+                    lang,
+                    f"다르게 읽으면 — {'요청당' if not reading.other.daily_totals else '하루 합계'} {size} 토큰 — {estimates[0].model.name} 기준 월 {month}입니다.",
+                    f"Read the other way — {size} tokens {'per request' if not reading.other.daily_totals else 'as the daily total'} — it would be {month} a month on {estimates[0].model.name}.",
+                )
+            )
+    return notes
 
 
 def _breakdown(ctx: Ctx, est: Estimate, lang: str) -> list[str]:
@@ -267,7 +347,22 @@ def _breakdown(ctx: Ctx, est: Estimate, lang: str) -> list[str]:
                 f"  {label(PART_LABEL, part, lang)}: no price in this mode/region, left out of the total.",
             )
         )
-    per = L(lang, "요청당", "per request") if est.workload.requests_per_day else L(lang, "합계", "total")
+    rpd = est.workload.requests_per_day
+    if est.workload.daily_totals and est.per_day is not None and est.per_month is not None:
+        each = (
+            L(lang, f" (하루 {rpd:,}건, 건당 {usd(est.per_request)})", f" ({rpd:,} requests, {usd(est.per_request)} each)")
+            if rpd
+            else ""
+        )
+        lines.append(
+            L(
+                lang,
+                f"= 일 {usd(est.per_day)}{each}, 월({est.workload.days}일) {usd(est.per_month)}",
+                f"= {usd(est.per_day)} per day{each}, {usd(est.per_month)} per {est.workload.days}-day month",
+            )
+        )
+        return lines
+    per = L(lang, "요청당", "per request") if rpd else L(lang, "합계", "total")
     lines.append(f"= {usd(est.per_request)} ({per})")
     if est.per_day is not None and est.per_month is not None:
         rpd = est.workload.requests_per_day

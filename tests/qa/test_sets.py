@@ -1,4 +1,5 @@
-"""Never the wrong model (tests/qa/names.yaml): the same checks as the question set, commands run as commands."""
+"""Question sets by class (tests/qa/sets/*.yaml: names, workloads, …): the question set's checks, with cases that
+start with /bedrock run as commands. Each file is half Korean or more."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from bot.qa.commands import run_command
 from bot.qa.engine import Engine
 from bot.render_text import render
 
-CASES = yaml.safe_load((Path(__file__).parent / "names.yaml").read_text(encoding="utf-8"))["questions"]
+SETS = {
+    path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    for path in sorted((Path(__file__).parent / "sets").glob("*.yaml"))
+}
+CASES = [case for cases in SETS.values() for case in cases]
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +25,11 @@ def engine() -> Engine:
     return Engine.load()
 
 
-def test_the_set_is_half_korean() -> None:
-    korean = [c for c in CASES if re.search(r"[가-힣]", c["q"])]
-    assert len(CASES) >= 60 and len(korean) * 2 >= len(CASES) - 4
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_each_set_is_half_korean(name: str) -> None:
+    cases = SETS[name]
+    korean = [c for c in cases if re.search(r"[가-힣]", c["q"])]
+    assert len(cases) >= 20 and len(korean) * 2 >= len(cases) - 4
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["q"][:48] for c in CASES])
