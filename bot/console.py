@@ -19,6 +19,7 @@ from bot.console_input import clean_line, prepare_stdin, read_line
 from bot.errors import BotError
 from bot.qa.commands import catalog_subcommand, is_command, run_command, split_command
 from bot.qa.engine import Engine
+from bot.qa.krw import ExchangeRate
 from bot.qa.text import detect_lang
 from bot.render_text import render, render_chat, render_comparison
 from bot.settings import Settings
@@ -34,12 +35,17 @@ MAX_COMPARE = 6  # the most any deployment allows (BRA_COMPARE_MAX_MODELS); the 
 
 def build_engine(settings: Settings | None = None) -> Engine:
     s = settings or Settings.load()
+    a = s.assistant
+    krw = None
+    if a.krw_per_usd is not None and a.krw_rate_as_of is not None:
+        krw = ExchangeRate(a.krw_per_usd, a.krw_rate_as_of, default_korean=a.krw_default_korean)
     return Engine.load(
         s.catalog.catalog_dir,
         s.catalog.concepts_dir,
         default_region=s.catalog.default_region,
         default_lang=s.catalog.default_language,
-        month_days=s.assistant.month_days,
+        month_days=a.month_days,
+        krw=krw,
     )
 
 

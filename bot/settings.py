@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -30,6 +30,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUseDefault
@@ -238,6 +239,13 @@ class AssistantSettings(_Group):
         "nova-lite", min_length=1, description="catalog key of the model used when none is chosen"
     )
     month_days: int = Field(30, ge=1, le=31, description="days per month in per-month cost estimates")
+    krw_per_usd: Decimal | None = Field(
+        None, gt=0, description="exchange rate for answers in 원 (KRW per USD, e.g. 1385.20); unset: USD only"
+    )
+    krw_rate_as_of: date | None = Field(None, description="the date of BRA_KRW_PER_USD (YYYY-MM-DD), shown with 원")
+    krw_default_korean: bool = Field(
+        False, description="show 원 next to USD in every Korean answer (otherwise only when asked: '원화로')"
+    )
     access_file: Path = Field(
         DEFAULT_ACCESS_FILE, description="access policy YAML: allowed workspaces, channels, admins, bots"
     )
@@ -246,6 +254,14 @@ class AssistantSettings(_Group):
     @classmethod
     def _file(cls, value: Path) -> Path:
         return existing_file(value, "an access policy like config/access.yaml")
+
+    @model_validator(mode="after")
+    def _rate_with_date(self) -> AssistantSettings:
+        if (self.krw_per_usd is None) != (self.krw_rate_as_of is None):
+            raise ValueError("BRA_KRW_PER_USD and BRA_KRW_RATE_AS_OF go together: set both (rate and date) or neither")
+        if self.krw_default_korean and self.krw_per_usd is None:
+            raise ValueError("BRA_KRW_DEFAULT_KOREAN needs BRA_KRW_PER_USD and BRA_KRW_RATE_AS_OF")
+        return self
 
 
 class ChatSettings(_Group):

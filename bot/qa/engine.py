@@ -14,6 +14,7 @@ from bot.qa.answers.models import availability_answer, compare_answer, recommend
 from bot.qa.answers.prices import estimate_answer, price_answer, service_answer
 from bot.qa.concepts import ConceptIndex, load_concepts
 from bot.qa.intents import Intent
+from bot.qa.krw import ExchangeRate, in_krw, wants_krw
 from bot.qa.parse import Query, QuestionParser
 
 MAX_QUESTION = 2000
@@ -30,6 +31,7 @@ class Engine:
         default_region: str = "us-east-1",
         default_lang: str = "ko",
         month_days: int = 30,
+        krw: ExchangeRate | None = None,
     ) -> None:
         if default_region not in catalog.regions:
             raise ValueError(f"default region {default_region!r} is not in the catalog's regions")
@@ -38,6 +40,7 @@ class Engine:
         self.concepts = concepts
         self.ctx = Ctx(catalog, names, default_region, month_days)
         self.parser = QuestionParser(catalog, names, concepts, default_lang)
+        self.krw = krw
 
     @classmethod
     def load(cls, catalog_dir: Path | None = None, concepts_dir: Path | None = None, **kwargs: object) -> Engine:
@@ -50,7 +53,13 @@ class Engine:
         return self.run(self.parser.parse(text[:MAX_QUESTION]))
 
     def run(self, q: Query) -> Answer:
-        """Answer an already-read query (slash commands build queries directly)."""
+        """Answer an already-read query (slash commands build queries directly); in 원 too when asked."""
+        answer = self._answer(q)
+        if answer.ok and answer.intent not in ("help", "unknown_model") and wants_krw(q, self.krw):
+            return in_krw(answer, self.krw)
+        return answer
+
+    def _answer(self, q: Query) -> Answer:
         ctx = self.ctx
         models = models_of(ctx, q)
         match q.intent:

@@ -335,7 +335,8 @@ def choose_intent(q: Query, norm: str) -> Intent:
         return Intent.service
     if q.concept is not None and (not named or explain) and not q.workload and Intent.recommend not in words:
         return Intent.concept
-    several = len(q.models) + len(q.groups) >= 2 or (Intent.compare in words and named)
+    modes_compared = len(q.models) == 1 and not q.groups and q.mode is not None  # "Nova Pro on-demand vs PT"
+    several = len(q.models) + len(q.groups) >= 2 or (Intent.compare in words and named and not modes_compared)
     if several and q.workload is not None and not q.workload.empty:
         return Intent.estimate  # "A or B for 5M in / 500K out a day": the workload priced on each, side by side
     if several:

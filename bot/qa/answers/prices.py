@@ -28,6 +28,7 @@ from bot.qa.answers.common import (
     unit_price,
     variant,
 )
+from bot.qa.answers.provisioned import asks_break_even, break_even_lines
 from bot.qa.format import tokens, usd
 from bot.qa.parse import Query
 from bot.qa.readings import Reading, read_workload
@@ -49,6 +50,8 @@ def price_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
             where = ", ".join(entry.regions)
             lines.append(f"{variant(entry, lang) or model.name}: {unit_price(entry, lang)} ({where})")
     lines.extend(_other_modes(model, lang, used))
+    if asks_break_even(q):
+        lines.extend(break_even_lines(ctx, q, model, region, used))
     if not used and not rows:
         lines.append(
             L(lang, f"{model.name}의 가격은 카탈로그에 없습니다.", f"The catalog has no price for {model.name}.")
