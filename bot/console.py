@@ -1,10 +1,13 @@
 """The console front end: the same use cases as Slack, rendered as text, one message per line.
 
 Catalog questions and commands answer at once from the catalog, without loading boto3 or connecting anything.
-The first line that needs a model (a free-form question, `/bedrock try`, `compare <m1,m2> <prompt>`, a reply in a
-try conversation) sets up chatting: Bedrock as configured (`BEDROCK_ENDPOINT_URL`, or AWS when credentials
+The first line that needs a model (`/bedrock try`, `compare <m1,m2> <prompt>`, a reply in a try conversation, a
+free-form question when a real model is configured) sets up chatting: Bedrock as configured
+(`BEDROCK_ENDPOINT_URL`, or AWS when credentials
 exist), otherwise the local Bedrock endpoint started in this process; Redis for memory when it answers,
 otherwise memory in this process. Each is announced once. The console is one conversation (`/bedrock reset`).
+Offline (no endpoint, no credentials) a free-form question the catalog cannot read gets the closest concept or
+names as a "did you mean", not the local endpoint's canned reply.
 """
 
 from __future__ import annotations
@@ -140,10 +143,25 @@ class Console:
             if name is None or (name == "compare" and parse_live(self.engine, args, lang, MAX_COMPARE) is not None):
                 return None
             return render(run_command(self.engine, line))
-        if self._services is not None:
-            return None
+        if self._services is not None and self.bound_model() is not None:
+            return None  # a conversation with a model goes on
         answer = self.engine.ask(line)
-        return render(answer) if answer.intent != "not_understood" else None
+        if answer.intent != "not_understood":
+            return render(answer)
+        if self._offline():  # no real model to ask: the closest concept or names, as a "did you mean"
+            return render(self.engine.closest(line))
+        return None
+
+    def _offline(self) -> bool:
+        """True when no real model is reachable: no endpoint configured and no AWS credentials, so chat would
+        run on the in-process local endpoint, whose replies are canned."""
+        if self._local is not None:
+            return True
+        if self.settings.aws.bedrock_endpoint_url is not None:
+            return False
+        from bot.chat.bedrock import has_credentials
+
+        return not has_credentials()
 
     def _with_services(self, line: str) -> str:
         from bot.chat.asks import ChatAsk, CompareAsk

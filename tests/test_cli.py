@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.bedrock_local import LocalBedrock
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -113,9 +115,10 @@ def test_the_console_chats_tries_and_compares_on_the_local_endpoint(redis_client
     )
     out = done.stdout
     assert done.returncode == 0, done.stderr
-    assert "using the local Bedrock endpoint" in out  # said once, before the first model answer
-    assert out.count("using the local Bedrock endpoint") == 1
-    assert "[로컬 Amazon Nova Lite]" in out and "가격 기준일" in out  # the assistant, with its footer
+    # offline, the free-form question is not sent to the local endpoint's canned replies: it is said unread
+    first = out.split("using the local Bedrock endpoint")[0]
+    assert "질문을 이해하지 못했습니다" in first and "[로컬" not in first
+    assert out.count("using the local Bedrock endpoint") == 1  # said once, when try first needs a model
     assert '[local Amazon Nova Pro] You said: "more please"' in out  # the try conversation continued
     assert "## Amazon Nova Micro" in out and "## Amazon Nova Lite" in out and "Fastest:" in out
     assert "I forgot this conversation" in out
@@ -130,3 +133,24 @@ def test_the_console_without_redis_keeps_memory_in_process() -> None:
     assert done.returncode == 0, done.stderr
     assert "Redis is not answering" in done.stdout
     assert '[local Amazon Nova Lite] You said: "second message"' in done.stdout
+
+
+def test_offline_a_free_form_question_gets_the_closest_concept_not_a_canned_reply() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "how do I use provisoned thruput"], capture_output=True, text=True,
+        cwd=ROOT, env=offline_env("redis://127.0.0.1:1/15"), timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Did you mean 'Provisioned Throughput'?" in done.stdout and "no model was asked" in done.stdout
+    assert "[local" not in done.stdout and "local Bedrock endpoint" not in done.stderr
+
+
+def test_with_a_configured_endpoint_the_assistant_answers_free_form_questions(
+    redis_client: object, redis_url: str, local_bedrock: LocalBedrock
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console"], input="RAG 파이프라인 설계할 때 주의할 점은?\n", capture_output=True,
+        text=True, cwd=ROOT, env=offline_env(redis_url) | {"BEDROCK_ENDPOINT_URL": local_bedrock.url}, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "[로컬 Amazon Nova Lite]" in done.stdout and "가격 기준일" in done.stdout  # the assistant, with its footer

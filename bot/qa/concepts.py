@@ -8,9 +8,10 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
+from rapidfuzz import fuzz
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.lookup import normalize
+from bot.catalog.lookup import letters, normalize
 from bot.catalog.schema import LocalText, Strict
 from bot.errors import CatalogError
 from bot.qa.text import find_word
@@ -68,8 +69,28 @@ class ConceptIndex:
         pairs = [(normalize(w), c.key) for c in concepts.values() for w in [*c.keywords.ko, *c.keywords.en]]
         self._keywords = sorted(pairs, key=lambda p: len(p[0]), reverse=True)
 
+    def keyword_pairs(self) -> list[tuple[str, str]]:
+        """(normalised keyword, concept key), longest keyword first."""
+        return self._keywords
+
     def find(self, norm: str) -> Concept | None:
         for word, key in self._keywords:
             if word and find_word(norm, word) >= 0:
                 return self.concepts[key]
         return None
+
+
+def closest_concept(index: ConceptIndex, norm: str, cutoff: float = 80) -> Concept | None:
+    """The concept whose keyword is closest to a word group of the question ("캐싱 비용", "provisioned thruput"),
+    compared letter by letter; None below `cutoff`."""
+    words = norm.split()
+    grams = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+    best: tuple[float, str] | None = None
+    for keyword, key in index.keyword_pairs():
+        if len(keyword) < 3:
+            continue
+        for gram in grams:
+            score = fuzz.ratio(letters(gram), letters(keyword))
+            if score >= cutoff and (best is None or score > best[0]):
+                best = (score, key)
+    return index.concepts[best[1]] if best else None

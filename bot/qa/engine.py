@@ -9,10 +9,10 @@ from bot.catalog.loader import load_catalog
 from bot.catalog.lookup import NameIndex
 from bot.qa.answer import Answer
 from bot.qa.answers.common import Ctx, models_of
-from bot.qa.answers.info import concept_answer, help_answer, not_understood_answer, unknown_answer
+from bot.qa.answers.info import concept_answer, did_you_mean, help_answer, not_understood_answer, unknown_answer
 from bot.qa.answers.models import availability_answer, compare_answer, recommend_answer, specs_answer
 from bot.qa.answers.prices import estimate_answer, price_answer, service_answer
-from bot.qa.concepts import ConceptIndex, load_concepts
+from bot.qa.concepts import ConceptIndex, closest_concept, load_concepts
 from bot.qa.intents import Intent
 from bot.qa.krw import ExchangeRate, in_krw, wants_krw
 from bot.qa.parse import Query, QuestionParser
@@ -51,6 +51,16 @@ class Engine:
     def ask(self, text: str) -> Answer:
         """Answer one question. Long input is cut: catalog questions are short, and parsing stays fast."""
         return self.run(self.parser.parse(text[:MAX_QUESTION]))
+
+    def closest(self, text: str) -> Answer:
+        """For a question nothing answered and no model will (offline): the closest concept, or the closest
+        catalog names, with a "did you mean" — never a guess presented as the answer."""
+        q = self.parser.parse(text[:MAX_QUESTION])
+        concept = closest_concept(self.concepts, q.norm)
+        if concept is not None:
+            return did_you_mean(concept_answer(self.ctx, q, concept), concept.title.get(q.lang))
+        names = self.ctx.names.closest(text)
+        return not_understood_answer(self.ctx, q, suggestions=names)
 
     def run(self, q: Query) -> Answer:
         """Answer an already-read query (slash commands build queries directly); in 원 too when asked."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import prompts
 from bot.qa.answer import Answer
 from bot.qa.answers.common import Ctx, L, as_of, sources_for
@@ -16,7 +18,8 @@ def help_answer(ctx: Ctx, lang: str) -> Answer:
 
 def concept_answer(ctx: Ctx, q: Query, concept: Concept) -> Answer:
     lang = q.lang
-    refs = sources_for(ctx, concept.sources)
+    official_first = sorted(concept.sources, key=lambda k: ctx.catalog.sources[k].authority)
+    refs = sources_for(ctx, official_first)  # the pricing page and AWS docs before the report and study notes
     related = [c for c in concept.related]
     notes = (L(lang, f"관련 개념: {', '.join(related)}", f"Related: {', '.join(related)}"),) if related else ()
     return Answer(
@@ -69,12 +72,28 @@ def unknown_answer(ctx: Ctx, q: Query) -> Answer:
     )
 
 
-def not_understood_answer(ctx: Ctx, q: Query) -> Answer:
+def not_understood_answer(ctx: Ctx, q: Query, suggestions: tuple[str, ...] = ()) -> Answer:
     text = prompts.render("not_understood", q.lang)
+    lines = [text.strip()]
+    if suggestions:
+        lines.append(
+            L(q.lang, f"비슷한 이름: {', '.join(suggestions)}", f"Names close to your question: {', '.join(suggestions)}")
+        )
     return Answer(
         intent="not_understood",
         lang=q.lang,
         title=L(q.lang, "질문을 이해하지 못했습니다", "Not understood"),
-        lines=(text.strip(),),
+        lines=tuple(lines),
+        suggestions=suggestions,
         ok=False,
     )
+
+
+def did_you_mean(answer: Answer, topic: str) -> Answer:
+    """`answer` (the closest thing the catalog has) introduced as a guess at what the question meant."""
+    head = L(
+        answer.lang,
+        f"질문을 정확히 읽지 못했습니다. 혹시 '{topic}'에 대한 질문인가요? 가장 가까운 답을 보여 드립니다 (모델은 호출하지 않았습니다).",
+        f"I could not read that question exactly. Did you mean '{topic}'? Here is the closest answer (no model was asked).",
+    )
+    return replace(answer, lines=(head, *answer.lines))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.catalog import pricing
-from bot.catalog.schema import Mode, Model, PriceEntry
+from bot.catalog.schema import Mode, Model, PriceEntry, Unit
 from bot.catalog.search import Criteria, Ranked, availability_in, search
 from bot.qa.answer import Answer, Table
 from bot.qa.answers.common import (
     MODE_LABEL,
     STATUS_LABEL,
+    UNIT_LABEL,
     Ctx,
     L,
     as_of,
@@ -305,16 +306,22 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
                     f"Nothing fits in {ctx.default_region}: shown for {ctx.catalog.region_name(other, 'en')}.",
                 )
                 break
-    rows = tuple(_ranked_row(ctx, r, lang) for r in result.ranked[: 25 if listing else 8])
-    basis = _basis(result.ranked, lang, q)
+    # Per-token and per-unit (image, second, query) prices are never ranked in one column: the table ranks one
+    # kind, the other follows as a line with each price in its own unit.
+    token_ranked = tuple(r for r in result.ranked if r.basis in ("blended", "workload"))
+    unit_ranked = tuple(r for r in result.ranked if r.basis not in ("blended", "workload"))
+    main, side = (token_ranked, unit_ranked) if token_ranked else (unit_ranked, ())
+    limit = 25 if listing else 8
+    rows = tuple(_ranked_row(ctx, r, lang) for r in main[:limit])
+    basis = _basis(main, lang, q)
     lines = [_constraints_line(ctx, q, crit, lang, region)]
-    if result.ranked and not listing:
-        top = result.ranked[0]
+    if main and not listing:
+        top = main[0]
         lines.append(
             L(
                 lang,
-                f"추천: **{top.model.name}** — {basis} {_figure(top)}",
-                f"Pick: **{top.model.name}** — {basis} {_figure(top)}",
+                f"추천: **{top.model.name}** — {basis} {_figure(top, lang)}",
+                f"Pick: **{top.model.name}** — {basis} {_figure(top, lang)}",
             )
         )
     if not result.ranked:
@@ -325,7 +332,25 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
                 "No priced model in the catalog meets these constraints.",
             )
         )
+    if side:
+        shown = "; ".join(f"{r.model.name} {_figure(r, lang)}" for r in side[:limit])
+        lines.append(
+            L(
+                lang,
+                f"단위당 가격(토큰 가격과 비교할 수 없음): {shown}",
+                f"Priced per unit (not comparable with per-token prices): {shown}",
+            )
+        )
     notes = [moved] if moved else list(region_note(ctx, q))
+    left = max(0, len(main) - limit) + max(0, len(side) - limit)
+    if left:
+        notes.append(
+            L(
+                lang,
+                f"조건에 맞는 모델 {len(main) + len(side)}개 중 {left}개는 생략했습니다: 리전·기능·컨텍스트 조건을 더하거나 `/bedrock models <조건>`으로 전체를 보세요.",
+                f"{left} of {len(main) + len(side)} matching models are not shown: add a region, feature or context, or see them all with `/bedrock models <filters>`.",
+            )
+        )
     if result.unpriced:
         names = ", ".join(m.name for m in result.unpriced[:8])
         notes.append(
@@ -335,8 +360,8 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
                 f"Meets the constraints but has no price for this region/mode in the catalog: {names}",
             )
         )
-    used = [p for r in result.ranked for p in r.model.prices if region in p.regions]
-    refs = item_sources(ctx, [r.model for r in result.ranked[:8]], used)
+    used = [p for r in (*main[:limit], *side[:limit]) for p in r.model.prices if region in p.regions]
+    refs = item_sources(ctx, [r.model for r in (*main[:limit], *side[:limit])], used)
     cols = (L(lang, "모델", "Model"), basis, L(lang, "컨텍스트", "Context"), L(lang, "가용성", "Availability"))
     return Answer(
         intent="list_models" if listing else "recommend",
@@ -351,7 +376,7 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
         notes=tuple(notes),
         sources=refs,
         as_of=as_of(refs),
-        models=tuple(r.model.key for r in result.ranked[:8]),
+        models=tuple(r.model.key for r in main[:8]),
     )
 
 
@@ -364,13 +389,18 @@ def _basis(ranked: tuple[Ranked, ...], lang: str, q: Query) -> str:
     return L(lang, "단가", "unit price")
 
 
-def _figure(r: Ranked) -> str:
-    return usd(r.figure) if r.figure is not None else "-"
+def _figure(r: Ranked, lang: str) -> str:
+    """The ranking figure; a unit price with its unit ("$0.04 / image")."""
+    if r.figure is None:
+        return "-"
+    if r.basis in ("blended", "workload"):
+        return usd(r.figure)
+    return f"{usd(r.figure)} / {label(UNIT_LABEL, Unit(r.basis), lang)}"
 
 
 def _ranked_row(ctx: Ctx, r: Ranked, lang: str) -> tuple[str, ...]:
     status = label(STATUS_LABEL, r.availability.status, lang) if r.availability else L(lang, "가격 있음", "priced")
-    return (r.model.name, _figure(r), context(r.model.context_window), status)
+    return (r.model.name, _figure(r, lang), context(r.model.context_window), status)
 
 
 def _constraints_line(ctx: Ctx, q: Query, crit: Criteria, lang: str, region: str) -> str:

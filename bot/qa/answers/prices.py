@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -61,6 +62,8 @@ def price_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
     region_notes = [moved] if moved else region_note(ctx, q)
     notes = [*correction_notes(q), *region_notes, *conflict_notes([model], lang)]
     unit = L(lang, "USD / 100만 토큰", "USD per 1M tokens")
+    if not rows and (units := pricing.unit_prices(model, region) or _any_unit_prices(model)):
+        unit = L(lang, f"USD / {label_unit(units[0], lang)}", f"USD per {label_unit(units[0], lang)}")
     return Answer(
         intent="price",
         lang=lang,
@@ -80,6 +83,8 @@ def _headline(ctx: Ctx, q: Query, model: Model, region: str, regions: list[str],
     name = ctx.catalog.region_name(region, lang)
     mode = q.mode if q.mode in (Mode.batch, Mode.latency_optimized) else Mode.on_demand
     entry = pricing.token_price(model, mode, region)
+    if entry is None and mode is Mode.on_demand and pricing.unit_prices(model, region):
+        return []  # priced per image / second / query: those lines follow, and there is no token price to miss
     if entry is None:
         where = ", ".join(priced_regions(model, mode)) or "-"
         mode_name = label(MODE_LABEL, mode, lang)
@@ -119,6 +124,10 @@ def _headline(ctx: Ctx, q: Query, model: Model, region: str, regions: list[str],
         )
         out.append(L(lang, f"다른 리전은 가격이 다릅니다: {shown}", f"Prices differ in other regions: {shown}"))
     return out
+
+
+def _any_unit_prices(model: Model) -> list[PriceEntry]:
+    return [p for p in pricing.entries(model, Mode.on_demand) if p.unit is not Unit.tokens_1k and p.price is not None]
 
 
 def _io(entry: PriceEntry | None) -> tuple[Decimal | None, Decimal | None] | None:
@@ -390,14 +399,29 @@ def _breakdown(ctx: Ctx, est: Estimate, lang: str) -> list[str]:
 
 
 def _unit_estimate(model: Model, q: Query, region: str, used: list[PriceEntry]) -> list[str]:
+    """Images or seconds × the unit price; only the size, quality or resolution asked for, when the question says
+    one ("1024x1024 premium", "720p")."""
     count = q.images or q.seconds or 0
+    offered = [
+        e
+        for e in (pricing.unit_prices(model, region) or pricing.entries(model, Mode.on_demand))
+        if e.unit is not Unit.tokens_1k and e.price is not None
+    ]
+    chosen, asked = pick_variants(offered, q.norm)
     lines = []
-    for entry in pricing.unit_prices(model, region) or pricing.entries(model, Mode.on_demand):
-        if entry.unit is Unit.tokens_1k or entry.price is None:
-            continue
+    if asked and not chosen:
+        lines.append(
+            L(
+                q.lang,
+                f"{model.name}: '{asked}'에 맞는 가격 항목이 없어 모든 항목을 보여 줍니다.",
+                f"{model.name}: no price row matches '{asked}', so every row is shown.",
+            )
+        )
+    for entry in chosen or offered:
+        price = entry.price or Decimal(0)
         used.append(entry)
-        total = entry.price * count
-        lines.append(f"{model.name} {variant(entry, q.lang)}: {count:,} × {usd(entry.price)} = {usd(total)}")
+        name = " ".join(part for part in (model.name, variant(entry, q.lang)) if part)
+        lines.append(f"{name}: {count:,} × {usd(price)} = {usd(price * count)}")
     return lines or [
         L(
             q.lang,
@@ -405,6 +429,45 @@ def _unit_estimate(model: Model, q: Query, region: str, used: list[PriceEntry]) 
             f"{model.name}: no per-image/second price in the catalog.",
         )
     ]
+
+
+_SIZE = re.compile(r"(\d{3,4})\s?[x×*]\s?(\d{3,4})")
+_BRACKET = re.compile(r"(smaller than|up to|larger than) (\d{3,4}) x (\d{3,4})")
+_QUALITY = {"premium": ("premium", "프리미엄", "고품질"), "standard": ("standard", "표준", "일반 품질")}
+_RESOLUTION = re.compile(r"\b(\d{3,4}p)\b")
+
+
+def pick_variants(entries: list[PriceEntry], norm: str) -> tuple[list[PriceEntry], str]:
+    """The rows matching the size, quality and resolution `norm` asks for, and how the ask reads ("" if none).
+    A size goes to the bracket that holds it: "smaller than"/"up to N x N" when it fits, else "larger than"."""
+    size = _SIZE.search(norm)
+    quality = next((q for q, words in _QUALITY.items() if any(w in norm for w in words)), None)
+    resolution = _RESOLUTION.search(norm)
+    parts = [f"{size.group(1)} x {size.group(2)}" if size else "", quality or "", resolution.group(1) if resolution else ""]
+    asked = " ".join(p for p in parts if p)
+    if not asked or not any(_en(e) for e in entries):  # one price for every size: nothing to choose
+        return entries, ""
+    kept = [e for e in entries if _en(e)]
+    if quality:
+        kept = [e for e in kept if quality in _en(e)]
+    if resolution:
+        kept = [e for e in kept if resolution.group(1) in _en(e)]
+    if size:
+        pixels = int(size.group(1)) * int(size.group(2))
+        kept = [e for e in kept if _fits(e, pixels)] or [e for e in kept if "larger than" in _en(e)]
+    return kept, asked
+
+
+def _en(entry: PriceEntry) -> str:
+    return entry.variant.en.lower() if entry.variant is not None else ""
+
+
+def _fits(entry: PriceEntry, pixels: int) -> bool:
+    found = _BRACKET.search(_en(entry))
+    if found is None:
+        return False
+    limit = int(found.group(2)) * int(found.group(3))
+    return (found.group(1) == "smaller than" and pixels < limit) or (found.group(1) == "up to" and pixels <= limit)
 
 
 def service_answer(ctx: Ctx, q: Query, service: Service) -> Answer:
