@@ -52,8 +52,11 @@ def test_names_close_to_an_unread_question_are_offered(engine: Engine) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["배치 추론이 뭐야?", "what is batch inference", "프롬프트 캐싱이 뭐야?", "what is prompt caching",
-     "지연 시간 최적화 추론이 뭐야?", "latency-optimized inference", "온디맨드 요금 방식", "how does on-demand pricing work"],
+    [
+        *("배치 추론이 뭐야?", "what is batch inference", "프롬프트 캐싱이 뭐야?", "what is prompt caching"),
+        *("지연 시간 최적화 추론이 뭐야?", "latency-optimized inference"),
+        *("온디맨드 요금 방식", "how does on-demand pricing work"),
+    ],
 )
 def test_concept_answers_quote_per_1m_prices(engine: Engine, question: str) -> None:
     answer = engine.ask(question)
