@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.catalog.schema import Group, Model, PriceEntry, Region, Service, Source
+from bot.catalog.schema import Group, LanguageSupport, Model, PriceEntry, Region, Service, Source
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Catalog:
     groups: dict[str, Group]
     services: dict[str, Service]
     models: dict[str, Model]
+    languages: dict[str, LanguageSupport] = field(default_factory=dict)  # by model key; absent means unknown
     _by_id: dict[str, Model] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

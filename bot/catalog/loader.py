@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.lookup import normalize
-from bot.catalog.schema import Group, Mode, Model, PricedItem, Region, Service, Source
+from bot.catalog.schema import Group, LanguageSupport, Mode, Model, PricedItem, Region, Service, Source
 from bot.errors import CatalogError
 
 T = TypeVar("T", bound=BaseModel)
@@ -66,6 +66,8 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         "models": models,
     }
     errors.extend(_cross_check(catalog_files))
+    model_keys, source_keys = {m.key for _, m in models}, {s.key for _, s in sources}
+    languages = _load_languages(root / "languages.yaml", model_keys, source_keys, errors)
     if errors:
         raise CatalogError(errors)
     return Catalog(
@@ -74,7 +76,35 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         groups={g.key: g for _, g in groups},
         services={s.key: s for _, s in services},
         models={m.key: m for _, m in models},
+        languages=languages,
     )
+
+
+def _load_languages(path: Path, models: set[str], sources: set[str], errors: list[str]) -> dict[str, LanguageSupport]:
+    """`languages.yaml` (optional): model key → the languages its source names, validated like the rest."""
+    if not path.exists():
+        return {}
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=_YamlLoader)
+    except yaml.YAMLError as exc:
+        errors.append(f"{path}: not valid YAML: {exc}")
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("languages"), dict):
+        errors.append(f"{path}: expected a top-level 'languages:' mapping of model key to languages")
+        return {}
+    found: dict[str, LanguageSupport] = {}
+    for key, raw in data["languages"].items():
+        try:
+            found[key] = LanguageSupport.model_validate(raw)
+        except ValidationError as exc:
+            errors.extend(f"{path}: model '{key}': {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            continue
+        if key not in models:
+            errors.append(f"{path}: model '{key}': not a model in the catalog")
+        if found[key].source not in sources:
+            errors.append(f"{path}: model '{key}': source: unknown source '{found[key].source}'")
+    return found
 
 
 def _load_list(path: Path, top: str, cls: type[T], errors: list[str]) -> list[tuple[Path, T]]:

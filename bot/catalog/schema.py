@@ -217,3 +217,18 @@ class Group(Strict):
     key: str
     aliases: list[str] = Field(min_length=1)
     members: list[str] = Field(min_length=2)
+
+
+class LanguageSupport(Strict):
+    """Which languages a model handles, as its source says (`config/catalog/languages.yaml`). Codes are ISO
+    639-1 ("ko", "en"); "many" means the source says many languages without naming them ("200+ languages")."""
+
+    languages: list[Annotated[str, Field(pattern=r"^([a-z]{2}|many)$")]] = Field(min_length=1)
+    source: str
+    note: LocalText | None = None
+
+    def supports(self, code: str) -> bool | None:
+        """True when the source names the language, None when it only says "many", False otherwise."""
+        if code in self.languages or (code == "en" and "many" in self.languages):
+            return True  # "200+ languages" includes English
+        return None if "many" in self.languages else False

@@ -25,6 +25,7 @@ class Criteria:
     mode: Mode = Mode.on_demand
     max_price: Decimal | None = None
     include_legacy: bool = False
+    languages: frozenset[str] = frozenset()  # ISO codes the model's source must name (or at least say "many")
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,13 @@ class Ranked:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """Ranked models; those meeting everything but a price; and, for a language requirement, the models whose
+    language support is unknown (left out) or only "many languages" (kept, not confirmed)."""
+
     ranked: tuple[Ranked, ...]
     unpriced: tuple[Model, ...] = field(default=())
+    language_unknown: tuple[Model, ...] = field(default=())
+    language_unconfirmed: frozenset[str] = field(default=frozenset())
 
 
 def availability_in(model: Model, region: str) -> Availability | None:
@@ -85,16 +91,39 @@ def search(catalog: Catalog, criteria: Criteria, region: str, workload: Workload
     where = criteria.region or region
     ranked: list[Ranked] = []
     unpriced: list[Model] = []
+    unknown: list[Model] = []
+    unconfirmed: set[str] = set()
     for model in catalog.models.values():
         if not matches(model, criteria):
             continue
+        if criteria.languages:
+            said = language_fit(catalog, model, criteria.languages)
+            if said is None:
+                unknown.append(model)
+                continue
+            if said is False:
+                continue
+            if said == "many":
+                unconfirmed.add(model.key)
         item = _rank(model, where, criteria.mode, workload)
         if item is None or item.figure is None:
             unpriced.append(model)
         elif criteria.max_price is None or item.figure <= criteria.max_price:
             ranked.append(item)
     ranked.sort(key=lambda r: (r.figure is None, r.figure or Decimal(0), r.model.name))
-    return SearchResult(tuple(ranked), tuple(unpriced))
+    return SearchResult(tuple(ranked), tuple(unpriced), tuple(unknown), frozenset(unconfirmed))
+
+
+def language_fit(catalog: Catalog, model: Model, languages: frozenset[str]) -> bool | str | None:
+    """True when the model's source names every language, "many" when it only says many languages, False when
+    it lists languages without them, None when the catalog has no language facts for the model."""
+    support = catalog.languages.get(model.key)
+    if support is None:
+        return None
+    said = [support.supports(code) for code in sorted(languages)]
+    if any(s is False for s in said):
+        return False
+    return True if all(said) else "many"
 
 
 def _rank(model: Model, region: str, mode: Mode, workload: Workload | None) -> Ranked | None:

@@ -265,3 +265,33 @@ PRICE_CEILING_WORDS = (
     "budget",
     "예산",
 )
+
+LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {
+    "ko": ("한국어", "한글", "국문", "korean", "in korean"),
+    "en": ("영어", "영문", "english"),
+    "ja": ("일본어", "japanese"),
+    "zh": ("중국어", "chinese"),
+    "es": ("스페인어", "spanish"),
+    "fr": ("프랑스어", "불어", "french"),
+    "de": ("독일어", "german"),
+}
+# A task says what a recommendation must fit; `TASK_CONTEXT` is the context assumed when the question gives none.
+TASK_WORDS: dict[str, tuple[str, ...]] = {
+    "summarize": ("요약", "summarize", "summarise", "summary", "summarization", "summarisation"),
+    "translate": ("번역", "translate", "translation"),
+    "rag": ("rag", "검색 증강", "retrieval augmented", "retrieval-augmented"),
+    "code": ("코드 생성", "코딩", "coding", "code generation"),
+    "classify": ("분류", "classify", "classification"),
+    "chat": ("챗봇", "상담봇", "chatbot", "customer support"),
+}
+TASK_CONTEXT = {"summarize": 32_000, "rag": 32_000}
+# Requirements people state that the catalog has no data for: named in the answer as not applied.
+UNAPPLIED_WORDS: dict[str, tuple[str, ...]] = {
+    "speed": ("빠른", "빠르", "빨리", "속도", "fast", "fastest", "quick", "speed"),
+    "quality": ("정확", "성능 좋은", "똑똑한", "품질 좋은", "accurate", "accuracy", "smart", "smartest"),
+}
+# Words that make a language or task question a request for models ("model for Korean summarisation").
+MODEL_ASK_WORDS = (
+    *("모델", "추천", "싼", "저렴", "어떤 게 좋"),
+    *("model", "models", "llm", "recommend", "cheapest", "which"),
+)

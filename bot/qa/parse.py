@@ -53,6 +53,9 @@ class Query:
     features: set[str] = field(default_factory=set)
     providers: set[str] = field(default_factory=set)
     min_context: int | None = None
+    languages: set[str] = field(default_factory=set)  # languages the model must handle ("한국어 요약")
+    tasks: list[str] = field(default_factory=list)  # summarize, translate, rag, ...
+    unapplied: list[str] = field(default_factory=list)  # stated requirements the catalog has no data for
     max_price: Decimal | None = None
     concept: Concept | None = None
     unknown: str | None = None
@@ -247,6 +250,9 @@ class QuestionParser:
             target.add(Modality(modality))
         if has_any(norm, V.LONG_CONTEXT_WORDS):
             q.min_context = 100_000
+        q.languages = set(first_of(norm, V.LANGUAGE_WORDS))
+        q.tasks = first_of(norm, V.TASK_WORDS)
+        q.unapplied = first_of(norm, V.UNAPPLIED_WORDS)
 
     def _read_quantities(self, q: Query, norm: str) -> None:
         found = find_quantities(norm)
@@ -343,6 +349,8 @@ def choose_intent(q: Query, norm: str) -> Intent:
         return Intent.compare
     if Intent.recommend in words or (not named and q.workload and Intent.estimate in words):
         return Intent.recommend
+    if not named and (q.languages or q.tasks) and has_any(norm, V.MODEL_ASK_WORDS):
+        return Intent.recommend  # "model for Korean summarisation", "스페인어 번역에 싼 모델"
     if named and (q.workload or q.images or q.seconds):
         return Intent.estimate
     if named and Intent.availability in words and not words & {Intent.price}:

@@ -167,3 +167,31 @@ def test_group_member_must_exist(catalog_dir: Path) -> None:
         encoding="utf-8",
     )
     assert any("unknown model 'nope'" in p for p in problems(catalog_dir))
+
+
+def test_language_facts_load_and_bad_ones_name_file_model_and_field(catalog_dir: Path) -> None:
+    write_models(catalog_dir, GOOD_MODEL)
+    languages = catalog_dir / "languages.yaml"
+    languages.write_text(
+        "languages:\n  test-model: {languages: [en, ko], source: pricing-page}\n", encoding="utf-8"
+    )
+    support = load_catalog(catalog_dir).languages["test-model"]
+    assert support.supports("ko") is True and support.supports("ja") is False
+    languages.write_text(
+        "languages:\n"
+        "  test-model: {languages: [korean], source: pricing-page}\n"
+        "  no-such-model: {languages: [en], source: no-such-source}\n",
+        encoding="utf-8",
+    )
+    found = problems(catalog_dir)
+    assert any(str(languages) in p and "'test-model'" in p and "languages.0" in p for p in found), found
+    assert any("'no-such-model'" in p and "not a model in the catalog" in p for p in found), found
+    assert any("'no-such-model'" in p and "unknown source 'no-such-source'" in p for p in found), found
+
+
+def test_many_languages_include_english_but_do_not_confirm_korean() -> None:
+    catalog = load_catalog()
+    nova = catalog.languages["nova-micro"]
+    assert nova.supports("en") is True and nova.supports("ko") is None
+    assert catalog.languages["titan-text-lite"].supports("ko") is False
+    assert all(s.source in catalog.sources for s in catalog.languages.values())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.catalog import pricing
 from bot.catalog.schema import Mode, Model, PriceEntry, Unit
-from bot.catalog.search import Criteria, Ranked, availability_in, search
+from bot.catalog.search import Criteria, Ranked, SearchResult, availability_in, search
+from bot.qa import intents as V
 from bot.qa.answer import Answer, Table
 from bot.qa.answers.common import (
     MODE_LABEL,
@@ -277,13 +278,56 @@ def criteria_of(ctx: Ctx, q: Query, default_kinds: frozenset[str] = frozenset())
         modalities_in=frozenset(q.modalities_in),
         modalities_out=frozenset(),
         features=frozenset(features),
-        min_context=q.min_context,
+        min_context=q.min_context or task_context(q),
+        languages=frozenset(q.languages),
         providers=frozenset(q.providers),
         kinds=kinds or (default_kinds if not members else frozenset()),
         members=members,
         mode=mode,
         max_price=q.max_price,
     )
+
+
+def task_context(q: Query) -> int | None:
+    """The context a stated task needs when the question gives none (a document to summarise: 32K tokens)."""
+    needs = [V.TASK_CONTEXT[t] for t in q.tasks if t in V.TASK_CONTEXT]
+    return max(needs) if needs else None
+
+
+def _requirement_notes(ctx: Ctx, q: Query, result: SearchResult, lang: str) -> list[str]:
+    """What the recommendation assumed, what it could not check, and what it could not apply."""
+    notes: list[str] = []
+    if q.min_context is None and (assumed := task_context(q)) is not None:
+        task = ", ".join(label(TASK_LABEL, t, lang) for t in q.tasks if t in V.TASK_CONTEXT)
+        notes.append(
+            L(
+                lang,
+                f"{task}에 컨텍스트 {context(assumed)} 토큰 이상이 필요하다고 가정했습니다 (문서 크기를 알려 주면 그 기준으로 고릅니다).",
+                f"Assumed {task} needs a context of at least {context(assumed)} tokens (give the document size to choose by it).",
+            )
+        )
+    codes = ", ".join(label(LANGUAGE_LABEL, c, lang) for c in sorted(q.languages))
+    if q.languages and result.language_unconfirmed:
+        names = ", ".join(r.model.name for r in result.ranked if r.model.key in result.language_unconfirmed)
+        notes.append(
+            L(
+                lang,
+                f"{codes} 지원을 출처가 이름으로 확인하지 않고 '여러 언어'라고만 하는 모델: {names} — 실제 {codes} 품질은 시험해 보세요.",
+                f"Sources say only 'many languages', not {codes} by name, for: {names} — test {codes} quality before relying on them.",
+            )
+        )
+    if q.languages and result.language_unknown:
+        names = ", ".join(m.name for m in result.language_unknown[:8])
+        notes.append(
+            L(
+                lang,
+                f"언어 지원 정보가 카탈로그에 없어 제외한 모델: {names}",
+                f"Left out, the catalog has no sourced language facts for them: {names}",
+            )
+        )
+    for what in q.unapplied:
+        notes.append(label(UNAPPLIED_LABEL, what, lang))
+    return notes
 
 
 def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
@@ -342,13 +386,14 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
             )
         )
     notes = [moved] if moved else list(region_note(ctx, q))
+    notes.extend(_requirement_notes(ctx, q, result, lang))
     left = max(0, len(main) - limit) + max(0, len(side) - limit)
     if left:
         notes.append(
             L(
                 lang,
                 f"조건에 맞는 모델 {len(main) + len(side)}개 중 {left}개는 생략했습니다: 리전·기능·컨텍스트 조건을 더하거나 `/bedrock models <조건>`으로 전체를 보세요.",
-                f"{left} of {len(main) + len(side)} matching models are not shown: add a region, feature or context, or see them all with `/bedrock models <filters>`.",
+                f"Not shown: {left} of {len(main) + len(side)} matching models — add a region, feature or context, or see them all with `/bedrock models <filters>`.",
             )
         )
     if result.unpriced:
@@ -414,4 +459,35 @@ def _constraints_line(ctx: Ctx, q: Query, crit: Criteria, lang: str, region: str
         parts.append(", ".join(sorted(crit.providers)))
     if crit.max_price is not None:
         parts.append(f"≤ {usd(crit.max_price)}")
+    parts += [label(LANGUAGE_LABEL, c, lang) for c in sorted(crit.languages)]
+    parts += [label(TASK_LABEL, t, lang) for t in q.tasks]
     return L(lang, "조건: ", "Constraints: ") + " · ".join(parts)
+
+
+LANGUAGE_LABEL = {
+    "ko": ("한국어", "Korean"),
+    "en": ("영어", "English"),
+    "ja": ("일본어", "Japanese"),
+    "zh": ("중국어", "Chinese"),
+    "es": ("스페인어", "Spanish"),
+    "fr": ("프랑스어", "French"),
+    "de": ("독일어", "German"),
+}
+TASK_LABEL = {
+    "summarize": ("문서 요약", "document summarisation"),
+    "translate": ("번역", "translation"),
+    "rag": ("RAG", "RAG"),
+    "code": ("코드 생성", "code generation"),
+    "classify": ("분류", "classification"),
+    "chat": ("챗봇", "a chat bot"),
+}
+UNAPPLIED_LABEL = {
+    "speed": (
+        "적용하지 못한 조건: 속도 — 카탈로그에 지연 시간 수치가 없습니다 (지연 시간 최적화 모델은 기능에 표시됩니다).",
+        "Not applied: speed — the catalog has no latency figures (latency-optimized models are marked in features).",
+    ),
+    "quality": (
+        "적용하지 못한 조건: 정확도·품질 — 카탈로그에 품질 벤치마크가 없습니다. 후보를 직접 비교해 보세요 (`/bedrock compare <m1,m2> <프롬프트>`).",
+        "Not applied: accuracy/quality — the catalog has no quality benchmarks; compare the candidates yourself (`/bedrock compare <m1,m2> <prompt>`).",
+    ),
+}
