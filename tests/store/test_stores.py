@@ -35,6 +35,16 @@ def test_a_claim_is_set_with_its_expiry_in_the_same_command(redis_client: redis.
     assert not dedup.claim(event_id="Ev2")
 
 
+def test_a_trigger_id_is_claimed_once_among_racing_replicas_apart_from_events(redis_client: redis.Redis) -> None:
+    dedups = [EventDedup(redis_client) for _ in range(8)]
+    with ThreadPoolExecutor(32) as pool:
+        wins = list(pool.map(lambda i: dedups[i % 8].claim_trigger(trigger_id="123.456.abc"), range(64)))
+    assert wins.count(True) == 1
+    assert 0 < redis_client.ttl(keys.trigger("123.456.abc")) <= keys.TRIGGER_TTL_S
+    assert keys.TRIGGER_TTL_S > 5 * 60  # longer than the window in which Bolt accepts a signed request
+    assert dedups[0].claim(event_id="123.456.abc")  # its own key family: an event id never collides
+
+
 def test_preferences_are_kept_per_user_and_channel(redis_client: redis.Redis) -> None:
     prefs = Prefs(redis_client)
     prefs.set_user_model(team="T1", user="U1", model="nova-pro")
@@ -60,6 +70,7 @@ def test_threads_are_remembered_with_a_ttl_and_titles_claimed_once(redis_client:
 def test_redis_down_degrades_as_documented() -> None:
     down = connect(DOWN)
     assert EventDedup(down).claim(event_id="Ev3")  # answer rather than drop
+    assert EventDedup(down).claim_trigger(trigger_id="1.2.x")
     assert not Threads(down).joined(team="T1", channel="C1", thread_ts="1.0")
     Prefs(down).remember_lang(team="T1", user="U1", lang="ko")  # best effort, no error
     with pytest.raises(StoreUnavailable) as info:
