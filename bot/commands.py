@@ -5,9 +5,12 @@ for a model: `try`, a thread bound to a model, a named model, or a free-form que
 or a `CompareAsk` (`compare <m1,m2> <prompt>`). Front ends run the asks through `services.chat` / `.comparer`
 and render the results.
 
-Every message and command line first passes the input guardrails (`_screened`): routing, the catalog, memory and
-models see only the masked text, and a blocked message raises `GuardBlocked`. Routing of a message, most specific
-first: a command → `reset` in a thread → `<model>: prompt` → a thread bound
+Both entry points first admit the caller (`AccessPolicy.admit`: workspace, channel, DMs; `AccessDenied` otherwise),
+then refuse a text over `MAX_MESSAGE`, then pass the input guardrails (`_screened`): routing, the catalog, memory and
+models see only the masked text, and a blocked message raises `GuardBlocked`. A model named outright (`try`,
+`<model>: prompt`, `model <m>`) is checked against the policy's model rules before anything is posted or saved.
+
+Routing of a message, most specific first: a command → `reset` in a thread → `<model>: prompt` → a thread bound
 to a model → a question the catalog answers → the catalog assistant (a model with the catalog as tools).
 `usage` and `budget` read the usage ledger (`bot.usage.report`); without Redis they say so.
 """
@@ -21,8 +24,8 @@ from typing import TYPE_CHECKING
 
 from bot.caller import Caller
 from bot.chat.asks import ChatAsk, CompareAsk, parse_live
-from bot.chat.resolve import chat_model, is_chat_model
-from bot.errors import InputError, StoreUnavailable, UsageError
+from bot.chat.resolve import chat_model, is_chat_model, require_allowed
+from bot.errors import AccessDenied, InputError, StoreUnavailable, UsageError
 from bot.guardrails import view as guardrail_view
 from bot.guardrails.guard import where
 from bot.qa.answer import Answer
@@ -57,6 +60,7 @@ _SCOPES = {"me": "me", "나": "me", "channel": "channel", "채널": "channel"}
 
 def run_subcommand(services: Services, caller: Caller, text: str) -> Reply:
     """Run `/bedrock <subcommand> args` for `caller`; wrong arguments raise `UsageError` with the usage line."""
+    services.access.admit(caller)
     return _screened(services, caller, text.strip(), lambda masked: _subcommand(services, caller, masked))
 
 
@@ -82,6 +86,7 @@ def _subcommand(services: Services, caller: Caller, text: str) -> Reply:
         case "try":
             name, prompt = args.split(maxsplit=1)
             key = chat_model(services.engine, name)
+            require_allowed(services.engine.catalog, services.access, caller.user, key)  # before the public post
             return ChatAsk(text=prompt.strip(), lang=lang, feature="try", named=key, bind=True)
         case "reset":
             return reset(services, caller, lang)
@@ -96,14 +101,10 @@ def _subcommand(services: Services, caller: Caller, text: str) -> Reply:
 
 def answer_message(services: Services, caller: Caller, text: str) -> Reply:
     """A message to the bot (mention, DM, assistant panel), routed as the module docstring says."""
+    services.access.admit(caller)
     text = text.strip()
     if not text:
         return help_answer(services.engine.ctx, services.settings.catalog.default_language)
-    if len(text) > MAX_MESSAGE:
-        raise InputError(
-            ko=f"메시지가 너무 깁니다 ({len(text):,}자). {MAX_MESSAGE:,}자 이내로 나눠서 보내 주세요.",
-            en=f"That message is too long ({len(text):,} characters). Send it in parts under {MAX_MESSAGE:,}.",
-        )
     return _screened(services, caller, text, lambda masked: _route(services, caller, masked))
 
 
@@ -115,6 +116,7 @@ def _route(services: Services, caller: Caller, text: str) -> Reply:
         return reset(services, caller, lang)
     if (named := _named_model(services, text)) is not None:
         key, prompt = named
+        require_allowed(services.engine.catalog, services.access, caller.user, key)
         return ChatAsk(text=prompt, lang=lang, feature="chat", named=key, bind=True)
     if services.chat.bound_model(caller) is not None:
         return ChatAsk(text=text, lang=lang, feature="chat")
@@ -128,7 +130,13 @@ def _screened(services: Services, caller: Caller, text: str, route: Callable[[st
     """The input guardrails around routing: `route` sees only the masked text; a blocked message raises
     `GuardBlocked`. A question the catalog answers reaches no model call, so it also passes Bedrock Guardrails'
     ApplyGuardrail (when configured); a model call guards its input itself. Interventions are recorded with the
-    model the message was headed for, and the reply carries what to tell the user."""
+    model the message was headed for, and the reply carries what to tell the user. A text over `MAX_MESSAGE` is
+    refused first, whatever it is (a message, a `try` prompt, a compare)."""
+    if len(text) > MAX_MESSAGE:
+        raise InputError(
+            ko=f"메시지가 너무 깁니다 ({len(text):,}자). {MAX_MESSAGE:,}자 이내로 나눠서 보내 주세요.",
+            en=f"That message is too long ({len(text):,} characters). Send it in parts under {MAX_MESSAGE:,}.",
+        )
     guard = services.guard
     lang = detect_lang(text, services.settings.catalog.default_language)
     verdict = guard.check(text, "INPUT", lang)
@@ -150,7 +158,7 @@ def _screened(services: Services, caller: Caller, text: str, route: Callable[[st
         case CompareAsk():
             return replace(reply, notices=notices, command=verdict.text, guardrail=verdict.hits)
         case _:
-            return replace(reply, notes=(*notices, *reply.notes)) if notices else reply
+            return replace(reply, notes=(*notices, *reply.notes), command=verdict.text)
 
 
 def _headed_for(services: Services, caller: Caller, reply: Reply) -> tuple[str, str]:
@@ -199,17 +207,20 @@ def _model(services: Services, caller: Caller, args: str, lang: str) -> Answer:
         return _model_defaults(services, caller, lang)
     key = resolve_model(engine, name)
     model = engine.catalog.models[key]
-    if model.kind != "text":
+    if not is_chat_model(model):
         raise UsageError(
             OTHER_USAGE["model"],
             ko=f"{model.name}은(는) 대화용(텍스트) 모델이 아닙니다.",
             en=f"{model.name} is not a chat (text) model.",
         )
+    channel = caller.channel if scope == "channel" else None
     if scope == "channel":
         services.access.require_admin(caller.user)
-        if caller.channel is None:
+        if channel is None:
             raise UsageError(OTHER_USAGE["model"], ko="채널에서 실행해 주세요.", en="Run it in a channel.")
-        prefs.set_channel_model(team=caller.team, channel=caller.channel, model=key)
+    _settable_default(services, caller, key, for_channel=channel is not None)
+    if channel is not None:
+        prefs.set_channel_model(team=caller.team, channel=channel, model=key)
         done = L(
             lang,
             f"이 채널의 기본 모델을 {model.name}(으)로 정했습니다.",
@@ -221,6 +232,19 @@ def _model(services: Services, caller: Caller, args: str, lang: str) -> Answer:
     return Answer(
         intent="settings", lang=lang, title=L(lang, "기본 모델", "Default model"), lines=(done,), models=(key,)
     )
+
+
+def _settable_default(services: Services, caller: Caller, key: str, *, for_channel: bool) -> None:
+    """A default the policy would then skip is refused when it is set, never saved to be silently ignored: the
+    user's must be a model they may use; a channel's, one everybody may use (no restricted model)."""
+    catalog = services.engine.catalog
+    require_allowed(catalog, services.access, caller.user, key)
+    if for_channel and not services.access.allows_model(None, key):
+        name = catalog.models[key].name
+        raise AccessDenied(
+            ko=f"{name}은(는) 정책상 일부 사용자만 쓸 수 있어 채널 기본 모델로 정할 수 없습니다.",
+            en=f"{name} is restricted to some users by the policy, so it cannot be a channel's default model.",
+        )
 
 
 def _model_defaults(services: Services, caller: Caller, lang: str) -> Answer:
