@@ -130,3 +130,22 @@ def test_the_console_without_redis_keeps_memory_in_process() -> None:
     assert done.returncode == 0, done.stderr
     assert "Redis is not answering" in done.stdout
     assert '[local Amazon Nova Lite] You said: "second message"' in done.stdout
+
+
+def test_the_console_keeps_a_policys_model_rules_but_not_its_slack_places(
+    redis_client: object, redis_url: str, tmp_path: Path
+) -> None:
+    policy = tmp_path / "access.yaml"
+    policy.write_text(
+        "workspaces: [T0001]\nchannels: {allow: [CGOOD]}\ndirect_messages: false\nmodels: {deny: [nova-pro]}\n",
+        encoding="utf-8",
+    )
+    lines = ["/bedrock try nova-lite hello there", "/bedrock try nova-pro hello there"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console"], input="\n".join(lines) + "\n", capture_output=True, text=True,
+        cwd=ROOT, env=offline_env(redis_url) | {"BRA_ACCESS_FILE": str(policy)}, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "[local Amazon Nova Lite]" in done.stdout  # the console is in no workspace or channel
+    assert "Amazon Nova Pro is not allowed by this workspace's policy" in done.stdout
+    assert "[local Amazon Nova Pro]" not in done.stdout

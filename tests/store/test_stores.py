@@ -14,6 +14,7 @@ from bot.settings import RedisSettings
 from bot.store import keys
 from bot.store.client import connect, require
 from bot.store.events import EventDedup
+from bot.store.pending import Pending
 from bot.store.prefs import Prefs
 from bot.store.threads import Threads
 
@@ -43,6 +44,21 @@ def test_a_trigger_id_is_claimed_once_among_racing_replicas_apart_from_events(re
     assert 0 < redis_client.ttl(keys.trigger("123.456.abc")) <= keys.TRIGGER_TTL_S
     assert keys.TRIGGER_TTL_S > 5 * 60  # longer than the window in which Bolt accepts a signed request
     assert dedups[0].claim(event_id="123.456.abc")  # its own key family: an event id never collides
+
+
+def test_a_pending_command_is_its_owners_and_taken_once_among_racing_replicas(redis_client: redis.Redis) -> None:
+    id_ = Pending(redis_client).put("compare nova-micro,nova-lite hi", team="T1", user="U1")
+    assert 0 < redis_client.ttl(keys.pending(id_)) <= keys.PENDING_TTL_S
+    other = Pending(redis_client).take(id_, team="T1", user="U2")
+    assert other.outcome == "other" and other.owner == "U1" and other.command is None
+    assert Pending(redis_client).take(id_, team="T2", user="U1").outcome == "other"  # same id, other workspace
+    stores = [Pending(redis_client) for _ in range(8)]
+    with ThreadPoolExecutor(32) as pool:
+        taken = list(pool.map(lambda i: stores[i % 8].take(id_, team="T1", user="U1"), range(64)))
+    assert [t.command for t in taken if t.outcome == "taken"] == ["compare nova-micro,nova-lite hi"]
+    assert {t.outcome for t in taken} == {"taken", "gone"} and redis_client.exists(keys.pending(id_)) == 0
+    redis_client.set(keys.pending("old"), "compare a,b x")  # a value of another shape (e.g. an older release)
+    assert Pending(redis_client).take("old", team="T1", user="U1").outcome == "gone"
 
 
 def test_preferences_are_kept_per_user_and_channel(redis_client: redis.Redis) -> None:
