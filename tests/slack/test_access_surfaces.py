@@ -49,6 +49,13 @@ def test_app_home_in_another_workspace_shows_only_the_refusal(make_harness: Call
     assert "Nova Pro" not in blocks_text(view["blocks"])  # no examples, no default, no usage
 
 
+def test_app_home_is_outside_any_channel_so_dms_off_still_shows_it(make_harness: Callable[..., Harness]) -> None:
+    harness = make_harness({"workspaces": ["T0001"], "direct_messages": False, "channels": {"allow": ["CGOOD"]}})
+    harness.event(sr.app_home_opened())
+    [published] = params(harness, "views.publish")
+    assert [b for b in view_of(published)["blocks"] if b["type"] == "actions"]  # the picker: the full home view
+
+
 def test_app_home_picker_in_another_workspace_saves_nothing(make_harness: Callable[..., Harness]) -> None:
     harness = make_harness(ONLY_T0001)
     harness.action(sr.select_action(HOME_DEFAULT_MODEL, "nova-pro"), view={"id": "V1"}, team_id="T9999")
