@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
-def vote(services: Services, caller: Caller, *, message_ts: str, model: str, vote: Vote) -> Outcome:
+def record_vote(services: Services, caller: Caller, *, message_ts: str, model: str, vote: Vote) -> Outcome:
     """Count `caller`'s vote on the answer at `message_ts` in `caller.channel` (once per user and answer)."""
     services.access.admit(caller)
     return Feedback(services.redis).record(

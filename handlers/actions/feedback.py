@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 
 from bot.home import user_lang
-from bot.interactions import vote as record_vote
+from bot.interactions import record_vote
 from bot.qa.answers.common import L
 from bot.store.feedback import Outcome, Vote
 from handlers.blocks.chat import parse_feedback_value
