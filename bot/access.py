@@ -1,6 +1,10 @@
 """The access policy (`config/access.yaml`): which workspaces, channels and users may use the bot, who is an admin,
 and which other bots it answers. Loaded and validated at start-up; checks raise `AccessDenied` with a safe,
-localised reason that each handler's error boundary shows to the user."""
+localised reason that each handler's error boundary shows to the user.
+
+Every use case a front end calls on someone's behalf (commands, messages, App Home, the assistant greeting, votes,
+a compare's confirmation) starts with `admit(caller)`, before it reads or writes anything for them, so no surface
+can forget the check. The console is none of Slack's places: it uses `for_console()` (the model rules only)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.caller import Caller
 from bot.errors import AccessDenied, ConfigError
 
 
@@ -85,6 +90,15 @@ class AccessPolicy(_Strict):
                 en="Bedrock Assistant is not enabled in this channel. Ask an admin to allow it.",
             )
 
+    def admit(self, caller: Caller) -> None:
+        """`check` for `caller`, where they are (App Home and other places outside a channel: `channel=None`)."""
+        self.check(team_id=caller.team, channel_id=caller.channel, user_id=caller.user)
+
+    def for_console(self) -> AccessPolicy:
+        """This policy without its Slack place rules (workspaces, channels, DMs): the local console is in none of
+        them. The model rules and the admins stay."""
+        return self.model_copy(update={"workspaces": [], "channels": ChannelRules(), "direct_messages": True})
+
     def allows(self, *, team_id: str | None, channel_id: str | None, user_id: str | None) -> bool:
         """`check` as a yes/no, for decisions that need no message (e.g. whether to follow a thread)."""
         try:
@@ -101,7 +115,8 @@ class AccessPolicy(_Strict):
             )
 
     def allows_model(self, user_id: str | None, model_key: str) -> bool:
-        """Whether `user_id` may chat with the catalog model `model_key`."""
+        """Whether `user_id` may chat with the catalog model `model_key` (`None`: everyone may, e.g. for a
+        channel's default: a restricted model is for its listed users only)."""
         rules = self.models
         if model_key in rules.deny or (rules.allow and model_key not in rules.allow):
             return False

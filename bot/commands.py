@@ -5,9 +5,12 @@ for a model: `try`, a thread bound to a model, a named model, or a free-form que
 or a `CompareAsk` (`compare <m1,m2> <prompt>`). Front ends run the asks through `services.chat` / `.comparer`
 and render the results.
 
-Every message and command line first passes the input guardrails (`_screened`): routing, the catalog, memory and
-models see only the masked text, and a blocked message raises `GuardBlocked`. Routing of a message, most specific
-first: a command → `reset` in a thread → `<model>: prompt` → a thread bound
+Both entry points first admit the caller (`AccessPolicy.admit`: workspace, channel, DMs; `AccessDenied` otherwise),
+then refuse a text over `MAX_MESSAGE`, then pass the input guardrails (`_screened`): routing, the catalog, memory and
+models see only the masked text, and a blocked message raises `GuardBlocked`. A model named outright (`try`,
+`<model>: prompt`, `model <m>`) is checked against the policy's model rules before anything is posted or saved.
+
+Routing of a message, most specific first: a command → `reset` in a thread → `<model>: prompt` → a thread bound
 to a model → a question the catalog answers → the catalog assistant (a model with the catalog as tools).
 `usage` and `budget` read the usage ledger (`bot.usage.report`); without Redis they say so.
 """
@@ -19,9 +22,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from bot import model_defaults
 from bot.caller import Caller
 from bot.chat.asks import ChatAsk, CompareAsk, parse_live
-from bot.chat.resolve import chat_model, is_chat_model
+from bot.chat.resolve import chat_model, is_chat_model, require_allowed
 from bot.errors import InputError, StoreUnavailable, UsageError
 from bot.guardrails import view as guardrail_view
 from bot.guardrails.guard import where
@@ -32,7 +36,6 @@ from bot.qa.commands import (
     SUBCOMMANDS,
     catalog_subcommand,
     is_command,
-    resolve_model,
     run_catalog,
     split_command,
     unknown_subcommand,
@@ -52,11 +55,11 @@ _RESET_WORDS = {"reset", "초기화", "리셋", "/reset"}
 _NAMED = re.compile(r"^\s*([\w.\-]+(?:\s[\w.\-]+){0,3})\s*[:：]\s*(\S.*)$", re.DOTALL)
 
 ALL_SUBCOMMANDS = (*SUBCOMMANDS, *OTHER_SUBCOMMANDS)
-_SCOPES = {"me": "me", "나": "me", "channel": "channel", "채널": "channel"}
 
 
 def run_subcommand(services: Services, caller: Caller, text: str) -> Reply:
     """Run `/bedrock <subcommand> args` for `caller`; wrong arguments raise `UsageError` with the usage line."""
+    services.access.admit(caller)
     return _screened(services, caller, text.strip(), lambda masked: _subcommand(services, caller, masked))
 
 
@@ -72,7 +75,7 @@ def _subcommand(services: Services, caller: Caller, text: str) -> Reply:
         return run_catalog(services.engine, name, args, lang)
     match other_subcommand(sub):
         case "model":
-            return _model(services, caller, args, lang)
+            return model_defaults.run(services, caller, args, lang)
         case "status":
             return _status(services, caller, lang)
         case "try" if len(args.split()) < 2:
@@ -82,6 +85,7 @@ def _subcommand(services: Services, caller: Caller, text: str) -> Reply:
         case "try":
             name, prompt = args.split(maxsplit=1)
             key = chat_model(services.engine, name)
+            require_allowed(services.engine.catalog, services.access, caller.user, key)  # before the public post
             return ChatAsk(text=prompt.strip(), lang=lang, feature="try", named=key, bind=True)
         case "reset":
             return reset(services, caller, lang)
@@ -96,14 +100,10 @@ def _subcommand(services: Services, caller: Caller, text: str) -> Reply:
 
 def answer_message(services: Services, caller: Caller, text: str) -> Reply:
     """A message to the bot (mention, DM, assistant panel), routed as the module docstring says."""
+    services.access.admit(caller)
     text = text.strip()
     if not text:
         return help_answer(services.engine.ctx, services.settings.catalog.default_language)
-    if len(text) > MAX_MESSAGE:
-        raise InputError(
-            ko=f"메시지가 너무 깁니다 ({len(text):,}자). {MAX_MESSAGE:,}자 이내로 나눠서 보내 주세요.",
-            en=f"That message is too long ({len(text):,} characters). Send it in parts under {MAX_MESSAGE:,}.",
-        )
     return _screened(services, caller, text, lambda masked: _route(services, caller, masked))
 
 
@@ -115,6 +115,7 @@ def _route(services: Services, caller: Caller, text: str) -> Reply:
         return reset(services, caller, lang)
     if (named := _named_model(services, text)) is not None:
         key, prompt = named
+        require_allowed(services.engine.catalog, services.access, caller.user, key)
         return ChatAsk(text=prompt, lang=lang, feature="chat", named=key, bind=True)
     if services.chat.bound_model(caller) is not None:
         return ChatAsk(text=text, lang=lang, feature="chat")
@@ -128,7 +129,13 @@ def _screened(services: Services, caller: Caller, text: str, route: Callable[[st
     """The input guardrails around routing: `route` sees only the masked text; a blocked message raises
     `GuardBlocked`. A question the catalog answers reaches no model call, so it also passes Bedrock Guardrails'
     ApplyGuardrail (when configured); a model call guards its input itself. Interventions are recorded with the
-    model the message was headed for, and the reply carries what to tell the user."""
+    model the message was headed for, and the reply carries what to tell the user. A text over `MAX_MESSAGE` is
+    refused first, whatever it is (a message, a `try` prompt, a compare)."""
+    if len(text) > MAX_MESSAGE:
+        raise InputError(
+            ko=f"메시지가 너무 깁니다 ({len(text):,}자). {MAX_MESSAGE:,}자 이내로 나눠서 보내 주세요.",
+            en=f"That message is too long ({len(text):,} characters). Send it in parts under {MAX_MESSAGE:,}.",
+        )
     guard = services.guard
     lang = detect_lang(text, services.settings.catalog.default_language)
     verdict = guard.check(text, "INPUT", lang)
@@ -150,7 +157,7 @@ def _screened(services: Services, caller: Caller, text: str, route: Callable[[st
         case CompareAsk():
             return replace(reply, notices=notices, command=verdict.text, guardrail=verdict.hits)
         case _:
-            return replace(reply, notes=(*notices, *reply.notes)) if notices else reply
+            return replace(reply, notes=(*notices, *reply.notes), command=verdict.text)
 
 
 def _headed_for(services: Services, caller: Caller, reply: Reply) -> tuple[str, str]:
@@ -188,55 +195,6 @@ def reset(services: Services, caller: Caller, lang: str) -> Answer:
             "I forgot this conversation (its summary and model choice too). The next message starts afresh.",
         )
     return Answer(intent="reset", lang=lang, title=title, lines=(line,))
-
-
-def _model(services: Services, caller: Caller, args: str, lang: str) -> Answer:
-    engine, prefs = services.engine, services.prefs
-    words = args.split()
-    scope = _SCOPES.get(words[-1].lower()) if words else None
-    name = " ".join(words[:-1] if scope else words)
-    if not name:
-        return _model_defaults(services, caller, lang)
-    key = resolve_model(engine, name)
-    model = engine.catalog.models[key]
-    if model.kind != "text":
-        raise UsageError(
-            OTHER_USAGE["model"],
-            ko=f"{model.name}은(는) 대화용(텍스트) 모델이 아닙니다.",
-            en=f"{model.name} is not a chat (text) model.",
-        )
-    if scope == "channel":
-        services.access.require_admin(caller.user)
-        if caller.channel is None:
-            raise UsageError(OTHER_USAGE["model"], ko="채널에서 실행해 주세요.", en="Run it in a channel.")
-        prefs.set_channel_model(team=caller.team, channel=caller.channel, model=key)
-        done = L(
-            lang,
-            f"이 채널의 기본 모델을 {model.name}(으)로 정했습니다.",
-            f"This channel's default model is now {model.name}.",
-        )
-    else:
-        prefs.set_user_model(team=caller.team, user=caller.user, model=key)
-        done = L(lang, f"내 기본 모델을 {model.name}(으)로 정했습니다.", f"Your default model is now {model.name}.")
-    return Answer(
-        intent="settings", lang=lang, title=L(lang, "기본 모델", "Default model"), lines=(done,), models=(key,)
-    )
-
-
-def _model_defaults(services: Services, caller: Caller, lang: str) -> Answer:
-    catalog, prefs = services.engine.catalog, services.prefs
-
-    def shown(key: str | None) -> str:
-        return catalog.models[key].name if key in catalog.models else L(lang, "없음", "none")
-
-    channel = prefs.channel_model(team=caller.team, channel=caller.channel) if caller.channel else None
-    lines = (
-        f"{L(lang, '나', 'You')}: {shown(prefs.user_model(team=caller.team, user=caller.user))}",
-        f"{L(lang, '이 채널', 'This channel')}: {shown(channel)}",
-        f"{L(lang, '워크스페이스 기본값', 'Workspace default')}: {shown(services.settings.assistant.default_model)}",
-        L(lang, f"바꾸려면: `{OTHER_USAGE['model']}`", f"To change: `{OTHER_USAGE['model']}`"),
-    )
-    return Answer(intent="settings", lang=lang, title=L(lang, "기본 모델", "Default models"), lines=lines)
 
 
 def _guardrails(services: Services, caller: Caller, args: str, lang: str) -> Answer:

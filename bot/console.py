@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.caller import Caller
@@ -93,7 +94,9 @@ class Console:
                 self._note("(Redis is not answering: this conversation is remembered in this process only)")
             aws = self.settings.aws.model_copy(update={"bedrock_endpoint_url": endpoint})
             settings = self.settings.model_copy(update={"aws": aws})
-            self._services = build_services(settings, client, offline=offline)
+            built = build_services(settings, client, offline=offline)
+            # the console is in no workspace or channel: the policy's model rules apply, not its place rules
+            self._services = replace(built, access=built.access.for_console())
         return self._services
 
     def _note(self, text: str) -> None:

@@ -1,11 +1,15 @@
-"""What App Home shows a user: capabilities, examples, commands, their default model, their usage this month."""
+"""What App Home shows a user: capabilities, examples, commands, their default model, their usage this month; and
+the assistant panel's greeting. Both admit the caller first (`AccessPolicy.admit`): a workspace or place the policy
+refuses gets the refusal (`AccessDenied`), never the home view or the greeting. App Home is outside any channel, so
+only the workspace rule applies there; the panel is a DM, so `direct_messages` applies too."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import prompts
 from bot.caller import Caller
+from bot.chat.resolve import is_chat_model
 from bot.errors import StoreUnavailable
 from bot.qa.answers.common import L
 from bot.qa.commands import USAGE
@@ -33,7 +37,9 @@ def examples(lang: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in prompts.render("examples", lang).splitlines() if line.strip())
 
 
-def greeting(services: Services, lang: str) -> str:
+def greeting(services: Services, caller: Caller, lang: str) -> str:
+    """The assistant panel's first message, for an admitted caller (the panel's DM is `caller.channel`)."""
+    services.access.admit(caller)
     return prompts.render("greeting", lang, as_of=services.engine.catalog.prices_as_of().isoformat()).strip()
 
 
@@ -47,20 +53,26 @@ def user_lang(services: Services, caller: Caller) -> str:
 
 
 def home(services: Services, caller: Caller) -> Home:
-    catalog = services.engine.catalog
+    """App Home for an admitted caller; the picker offers only the models the policy lets them use."""
+    services.access.admit(replace(caller, channel=None))
+    catalog, access = services.engine.catalog, services.access
     lang = user_lang(services, caller)
     try:
         current = services.prefs.user_model(team=caller.team, user=caller.user)
     except StoreUnavailable:
         current = None
     usage_lines = _usage_lines(services, caller, lang)
-    models = tuple((m.key, m.name) for m in catalog.models.values() if m.kind == "text" and m.lifecycle == "active")
+    models = tuple(
+        (m.key, m.name)
+        for m in catalog.models.values()
+        if is_chat_model(m) and m.lifecycle == "active" and access.allows_model(caller.user, m.key)
+    )
     return Home(
         lang=lang,
         examples=examples(lang),
         commands=(*USAGE.values(), *(u for name, u in OTHER_USAGE.items() if name != "status")),
         models=models,
-        current_model=current if current in catalog.models else None,
+        current_model=current if current in dict(models) else None,
         default_model=services.settings.assistant.default_model,
         usage_lines=usage_lines,
         as_of=catalog.prices_as_of().isoformat(),

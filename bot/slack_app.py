@@ -1,5 +1,6 @@
 """The composition root of the Slack app: a Web API client with retry handlers, the Bolt `App`, the middleware
-that injects `Services` and drops repeated events, and the handlers (`handlers.register`).
+that injects `Services` and drops repeated deliveries (events, commands, interactions), and the handlers
+(`handlers.register`).
 
 Slack-specific wiring lives here and in `handlers/`; the rest of `bot/` never imports Slack.
 """
@@ -102,11 +103,25 @@ def inject(services: Services, client: WebClient) -> Callable[..., Any]:
 def drop_repeated_events(
     body: dict[str, Any], request: BoltRequest, context: BoltContext, next: Callable[[], None]
 ) -> BoltResponse | None:
-    """Acknowledge a repeated event (a Slack retry, or one another replica already took) without handling it."""
-    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-    if event_id is None or context["services"].dedup.claim(event_id=event_id):
+    """Acknowledge a repeated delivery without handling it: an event Slack retried or another replica already took
+    (its `event_id`), or a slash command or interaction sent again — a replayed signed request, a Socket Mode
+    redelivery, the same request reaching two replicas (its `trigger_id`). A user who runs the same command again
+    gets a new trigger_id, so that runs again."""
+    dedup = context["services"].dedup
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        if dedup.claim(event_id=str(body["event_id"])):
+            next()
+            return None
+        retry = request.headers.get("x-slack-retry-num", ["-"])[0]
+        log.info("repeated event dropped", extra={"event_id": body["event_id"], "retry_num": retry})
+        return BoltResponse(status=200, body="")
+    trigger_id = body.get("trigger_id")
+    if not isinstance(trigger_id, str) or not trigger_id or dedup.claim_trigger(trigger_id=trigger_id):
         next()
         return None
-    retry = request.headers.get("x-slack-retry-num", ["-"])[0]
-    log.info("repeated event dropped", extra={"event_id": event_id, "retry_num": retry})
+    kind = "command" if body.get("command") else str(body.get("type") or "-")
+    log.info(
+        "repeated request dropped",
+        extra={"kind": kind, "team": context.team_id, "user": context.user_id, "trigger_id": trigger_id},
+    )
     return BoltResponse(status=200, body="")

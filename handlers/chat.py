@@ -125,7 +125,7 @@ def compare_message(services: Services, caller: Caller, ask: CompareAsk, command
     if not ask.confirmed:
         estimate = services.comparer.estimate(caller, ask)
         if estimate.needs_confirmation:
-            pending_id = services.pending.put(ask.command or command)
+            pending_id = services.pending.put(ask.command or command, team=caller.team, user=caller.user)
             return {
                 "text": compare_confirm_fallback_text(estimate),
                 "blocks": compare_confirm_blocks(estimate, pending_id),

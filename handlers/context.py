@@ -18,11 +18,12 @@ def services_of(context: BoltContext) -> Services:
     return services
 
 
-def caller_of(context: BoltContext, *, thread_ts: str | None = None) -> Caller:
+def caller_of(context: BoltContext, *, thread_ts: str | None = None, channel: str | None = None) -> Caller:
+    """Who is asking, and where: `channel`, else the request's channel (App Home and its picker have none)."""
     return Caller(
         team=context.team_id or context.enterprise_id or "-",
         user=context.user_id or "-",
-        channel=context.channel_id,
+        channel=channel or context.channel_id,
         thread_ts=thread_ts,
     )
 

@@ -41,15 +41,15 @@ def answer_in_thread(
     services = services_of(context)
     lang = detect_lang(text, services.settings.catalog.default_language)
     ctx = log_context(context, thread_ts=thread_ts, chars=len(text), **ids)
-    caller = caller_of(context, thread_ts=thread_ts)
+    caller = caller_of(context, thread_ts=thread_ts, channel=channel)
 
     def reply(message: str) -> None:
         post(client, channel=channel, thread_ts=thread_ts, message=error_message(message, lang), ctx=ctx)
 
     with boundary(reply, lang, ctx):
-        services.access.check(team_id=context.team_id, channel_id=channel, user_id=context.user_id)
+        routed = answer_message(services, caller, text)  # admits the caller first (the access policy)
         services.prefs.remember_lang(team=caller.team, user=caller.user, lang=lang)
-        match answer_message(services, caller, text):
+        match routed:
             case ChatAsk() as ask:
                 stream_turn(services, client, channel=channel, thread_ts=thread_ts, caller=caller, ask=ask, ctx=ctx)
             case CompareAsk() as ask:

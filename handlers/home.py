@@ -1,4 +1,5 @@
-"""Publishing App Home (on open, and after the user changes their default model)."""
+"""Publishing App Home (on open, and after the user changes their default model), or only a notice in its place
+(the access policy's refusal, an apology with an id)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.home import Home
-from handlers.blocks.home import home_view
+from handlers.blocks.home import home_view, notice_view
 
 log = logging.getLogger(__name__)
 
@@ -32,5 +33,13 @@ def publish_home(
         view["blocks"].insert(0, {"type": "section", "text": {"type": "mrkdwn", "text": f":warning: {notice}"}})
     try:
         client.views_publish(user_id=user_id, view=view)
+    except SlackApiError as exc:
+        log.error("views.publish failed", extra={**ctx, "error": exc.response.get("error")})
+
+
+def publish_notice(client: WebClient, user_id: str, text: str, ctx: dict[str, Any]) -> None:
+    """Publish an App Home that only says `text`."""
+    try:
+        client.views_publish(user_id=user_id, view=notice_view(text))
     except SlackApiError as exc:
         log.error("views.publish failed", extra={**ctx, "error": exc.response.get("error")})

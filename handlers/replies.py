@@ -28,15 +28,14 @@ def run_and_respond(context: BoltContext, respond: Respond, text: str, *, public
 
     sent = False
     with boundary(reply, lang, ctx):
-        services.access.check(team_id=context.team_id, channel_id=context.channel_id, user_id=context.user_id)
         caller = caller_of(context)
-        match run_subcommand(services, caller, text):
+        match run_subcommand(services, caller, text):  # admits the caller first (the access policy)
             case ChatAsk() as ask:
                 start_try(services, client_of(context), respond, caller=caller, ask=ask, ctx=ctx)
                 sent = True
             case CompareAsk() as ask:
                 sent = respond_to(respond, compare_message(services, caller, ask, text), public=public, ctx=ctx)
             case answer:
-                message = render(services, answer, share_command=None if public else text)
+                message = render(services, answer, share_command=None if public else answer.command)
                 sent = respond_to(respond, message, public=public, ctx=ctx)
     return sent

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.access import AccessPolicy
+from bot.caller import Caller
 from bot.errors import AccessDenied, ConfigError
 from bot.settings import DEFAULT_ACCESS_FILE
 
@@ -58,3 +59,19 @@ def test_other_bots(tmp_path: Path) -> None:
     assert not AccessPolicy().answers_bot("B1")
     assert AccessPolicy.load(write(tmp_path, "bots: {allow: [B1]}\n")).answers_bot("B1")
     assert AccessPolicy.load(write(tmp_path, "bots: {answer: true}\n")).answers_bot("B9")
+
+
+def test_admit_checks_where_the_caller_is_and_the_console_keeps_only_the_model_rules() -> None:
+    policy = AccessPolicy.model_validate(
+        {"workspaces": ["T1"], "direct_messages": False, "models": {"deny": ["nova-pro"], "restricted": {"x": ["U1"]}}}
+    )
+    policy.admit(Caller(team="T1", user="U1", channel="C1"))
+    policy.admit(Caller(team="T1", user="U1", channel=None))  # App Home: outside any channel
+    with pytest.raises(AccessDenied):
+        policy.admit(Caller(team="T2", user="U1", channel=None))
+    with pytest.raises(AccessDenied):
+        policy.admit(Caller(team="T1", user="U1", channel="D1"))
+    console = policy.for_console()
+    console.admit(Caller(team="console", user="local", channel="console"))
+    assert not console.allows_model("local", "nova-pro") and not console.allows_model("local", "x")
+    assert policy.allows_model("U1", "x") and not policy.allows_model(None, "x")  # None: "everybody"

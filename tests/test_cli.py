@@ -154,3 +154,22 @@ def test_with_a_configured_endpoint_the_assistant_answers_free_form_questions(
     )
     assert done.returncode == 0, done.stderr
     assert "[로컬 Amazon Nova Lite]" in done.stdout and "가격 기준일" in done.stdout  # the assistant, with its footer
+
+
+def test_the_console_keeps_a_policys_model_rules_but_not_its_slack_places(
+    redis_client: object, redis_url: str, tmp_path: Path
+) -> None:
+    policy = tmp_path / "access.yaml"
+    policy.write_text(
+        "workspaces: [T0001]\nchannels: {allow: [CGOOD]}\ndirect_messages: false\nmodels: {deny: [nova-pro]}\n",
+        encoding="utf-8",
+    )
+    lines = ["/bedrock try nova-lite hello there", "/bedrock try nova-pro hello there"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console"], input="\n".join(lines) + "\n", capture_output=True, text=True,
+        cwd=ROOT, env=offline_env(redis_url) | {"BRA_ACCESS_FILE": str(policy)}, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "[local Amazon Nova Lite]" in done.stdout  # the console is in no workspace or channel
+    assert "Amazon Nova Pro is not allowed by this workspace's policy" in done.stdout
+    assert "[local Amazon Nova Pro]" not in done.stdout

@@ -42,6 +42,7 @@ class Answer:
     ok: bool = True
     region: str | None = None
     facts: dict[str, str] = field(default_factory=dict)
+    command: str | None = None  # the command line it answers, as the guardrails masked it (what Share runs again)
 
     def text_blob(self) -> str:
         """Everything the answer says, as one string (for search and tests of content)."""

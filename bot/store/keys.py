@@ -13,6 +13,14 @@ PREFIX = "bra"
 EVENT = PREFIX + ":evt:{event_id}"
 EVENT_TTL_S = 2 * 60 * 60
 
+# Slash command and interaction (button, select) de-duplication: one key per Slack `trigger_id`, claimed with SET NX
+# before any work. Slack never retries these, so a second delivery is a replay of the same signed request (or a
+# Socket Mode redelivery); Bolt accepts a signature up to 5 minutes either side of its timestamp, so the claim
+# outlives that window with room for clock skew between Slack and us. A user running the same command again gets
+# a new trigger_id, so it runs again.
+TRIGGER = PREFIX + ":trig:{trigger_id}"
+TRIGGER_TTL_S = 15 * 60
+
 # Threads the bot answers in a channel (a mention started them): replies there need no new mention.
 BOT_THREAD = PREFIX + ":thread:{team}:{channel}:{thread_ts}"
 BOT_THREAD_TTL_S = 30 * 24 * 60 * 60
@@ -30,6 +38,10 @@ CHANNEL_PREFS = PREFIX + ":channel:{team}:{channel}"
 
 def event(event_id: str) -> str:
     return EVENT.format(event_id=event_id)
+
+
+def trigger(trigger_id: str) -> str:
+    return TRIGGER.format(trigger_id=trigger_id)
 
 
 def bot_thread(team: str, channel: str, thread_ts: str) -> str:
@@ -59,7 +71,8 @@ THREAD_META = PREFIX + ":memmeta:{team}:{channel}:{thread}"
 # The user's latest chat thread in a channel (string: the thread part), so `/bedrock reset` — which Slack sends
 # without a thread — knows which conversation to clear. Same TTL as the memory.
 LAST_CHAT = PREFIX + ":lastchat:{team}:{channel}:{user}"
-# A compare waiting for the user's confirmation (string: the command line), for PENDING_TTL_S.
+# A compare waiting for its asker's confirmation (hash: "command" = the masked command line, "owner" =
+# "{team}:{user}" of the asker, who alone may run or cancel it), for PENDING_TTL_S.
 PENDING = PREFIX + ":pending:{id}"
 PENDING_TTL_S = 15 * 60
 

@@ -1,5 +1,6 @@
 """Confirm / Cancel under a costly comparison's estimate: run it (once — the command is taken from Redis) and
-put the result in place of the estimate, or drop it."""
+put the result in place of the estimate, or drop it. Only the user who asked may do either (`bot.interactions`):
+anyone else who clicks a shared estimate gets an ephemeral refusal, and the estimate stays for its asker."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from slack_bolt import BoltContext, Respond
 
 from bot.chat.asks import CompareAsk
 from bot.commands import run_subcommand
+from bot.interactions import take_compare
 from bot.qa.answers.common import L
 from handlers.boundary import boundary
 from handlers.chat import compare_message
@@ -24,21 +26,27 @@ def _lang(context: BoltContext) -> str:
     return stored or services.settings.catalog.default_language
 
 
+def _gone(lang: str) -> str:
+    return L(lang, "이 비교는 만료되었거나 이미 실행되었습니다.", "This comparison expired or already ran.")
+
+
 def handle_compare_confirm(action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     services = services_of(context)
     ctx = log_context(context, kind="compare_confirm")
     lang: str = services.settings.catalog.default_language
+    taken = False  # once the caller took their compare, an error replaces its estimate (its buttons are dead)
 
     def reply(message: str) -> None:
-        respond_to(respond, error_message(message, lang), replace=True, ctx=ctx)
+        respond_to(respond, error_message(message, lang), replace=taken, ctx=ctx)
 
     with boundary(reply, lambda: lang, ctx):
         lang = _lang(context)
-        command = services.pending.take(str(action.get("value") or ""))
-        if command is None:
-            reply(L(lang, "이 비교는 만료되었거나 이미 실행되었습니다.", "This comparison expired or already ran."))
-            return
         caller = caller_of(context)
+        command = take_compare(services, caller, str(action.get("value") or ""))
+        taken = True
+        if command is None:
+            reply(_gone(lang))
+            return
         ask = run_subcommand(services, caller, command)
         if not isinstance(ask, CompareAsk):  # the stored command is always a live compare
             return
@@ -51,7 +59,7 @@ def handle_compare_cancel(context: BoltContext, respond: Respond, action: dict[s
     services = services_of(context)
     ctx = log_context(context, kind="compare_cancel")
     lang: str = services.settings.catalog.default_language
-    with boundary(lambda m: respond_to(respond, {"text": m}, replace=True, ctx=ctx), lang, ctx):
+    with boundary(lambda m: respond_to(respond, {"text": m}, ctx=ctx), lambda: lang, ctx):
         lang = _lang(context)
-        services.pending.take(str(action.get("value") or ""))
+        take_compare(services, caller_of(context), str(action.get("value") or ""))
         respond_to(respond, {"text": L(lang, "비교를 취소했습니다.", "Comparison cancelled.")}, replace=True, ctx=ctx)

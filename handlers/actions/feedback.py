@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import BoltContext, Respond
 
 from bot.home import user_lang
+from bot.interactions import record_vote
 from bot.qa.answers.common import L
-from bot.store.feedback import Feedback, Outcome, Vote
+from bot.store.feedback import Outcome, Vote
 from handlers.blocks.chat import parse_feedback_value
 from handlers.boundary import boundary
 from handlers.context import caller_of, log_context, services_of
@@ -40,8 +42,7 @@ def handle_feedback(body: dict[str, Any], action: dict[str, Any], context: BoltC
     def reply(text: str) -> None:
         respond_to(respond, {"text": text}, ctx=ctx)
 
-    with boundary(reply, lang, ctx):
-        outcome = Feedback(services.redis).record(
-            team=caller.team, channel=channel, message_ts=message_ts, user=caller.user, model=ref.model, vote=vote
-        )
+    with boundary(reply, lang, ctx):  # a workspace or channel the policy refuses: the refusal, nothing stored
+        where = replace(caller, channel=channel)
+        outcome = record_vote(services, where, message_ts=message_ts, model=ref.model, vote=vote)
         reply(thanks(outcome, vote, lang))

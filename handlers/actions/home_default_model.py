@@ -1,4 +1,5 @@
-"""The App Home model picker → save the user's default model (Redis) and re-publish the home view."""
+"""The App Home model picker → save the user's default model (Redis) and re-publish the home view. A model the
+policy refuses is not saved (the reason shows on top); a refused workspace gets only the refusal."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.home import home, user_lang
 from handlers.actions.run_command import action_value
 from handlers.boundary import boundary
 from handlers.context import caller_of, log_context, services_of
-from handlers.home import publish_home
+from handlers.home import publish_home, publish_notice
 
 
 def handle_home_default_model(
@@ -22,7 +23,12 @@ def handle_home_default_model(
     caller = caller_of(context)
     user = body["user"]["id"]
     ctx = log_context(context, kind="home_default_model")
+
+    def lang() -> str:
+        return user_lang(services, caller)
+
     notice: list[str] = []
-    with boundary(notice.append, lambda: user_lang(services, caller), ctx):
+    with boundary(notice.append, lang, ctx):  # a refused model or place: nothing saved, the reason shown on top
         run_subcommand(services, caller, f"model {action_value(action)} me")
-    publish_home(client, user, home(services, caller), ctx, notice=notice[0] if notice else None)
+    with boundary(lambda text: publish_notice(client, user, text, ctx), lang, ctx):
+        publish_home(client, user, home(services, caller), ctx, notice=notice[0] if notice else None)

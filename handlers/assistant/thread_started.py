@@ -26,11 +26,12 @@ def handle_thread_started(
     payload: dict[str, Any], context: BoltContext, say: Say, set_suggested_prompts: SetSuggestedPrompts
 ) -> None:
     services = services_of(context)
+    thread = payload.get("assistant_thread", {})
     caller = replace(
-        caller_of(context), user=str(payload.get("assistant_thread", {}).get("user_id") or context.user_id or "-")
+        caller_of(context, channel=thread.get("channel_id")), user=str(thread.get("user_id") or context.user_id or "-")
     )
     lang = user_lang(services, caller)
     ctx = log_context(context, kind="assistant_thread_started")
-    with boundary(lambda text: say(text), lang, ctx):
-        say(greeting(services, lang))
+    with boundary(lambda text: say(text), lang, ctx):  # a refused workspace or DMs off: only the reason
+        say(greeting(services, caller, lang))
         set_suggested_prompts(prompts=suggested_prompts(lang))

@@ -35,13 +35,15 @@ def handle_user_message(
     text, channel, thread_ts = payload.get("text", ""), payload["channel"], payload["thread_ts"]
     lang = detect_lang(text, services.settings.catalog.default_language)
     ctx = log_context(context, kind="assistant_message", thread_ts=thread_ts)
-    try:  # status and title are niceties: a failure is logged and the answer still goes out
-        set_status(**loading(lang))
-        if text.strip() and services.threads.claim_title(
-            team=context.team_id or "-", channel=channel, thread_ts=thread_ts
-        ):
-            title = services.guard.check(text.strip(), "INPUT", lang).text  # never an unmasked value
-            set_title(title[:TITLE_CHARS])
-    except Exception as exc:
-        log.warning("assistant status/title failed", extra={**ctx, "error": repr(exc)})
+    if services.access.allows(team_id=context.team_id, channel_id=channel, user_id=context.user_id):
+        try:  # status and title are niceties: a failure is logged and the answer still goes out
+            set_status(**loading(lang))
+            if text.strip() and services.threads.claim_title(
+                team=context.team_id or "-", channel=channel, thread_ts=thread_ts
+            ):
+                title = services.guard.check(text.strip(), "INPUT", lang).text  # never an unmasked value
+                set_title(title[:TITLE_CHARS])
+        except Exception as exc:
+            log.warning("assistant status/title failed", extra={**ctx, "error": repr(exc)})
+    # where the policy refuses, the answer is the refusal only: no status, no title (nor its Redis claim)
     answer_in_thread(context, client, channel=channel, thread_ts=thread_ts, text=text, kind="assistant_message")

@@ -39,6 +39,12 @@ def home_view(
     return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
 
 
+def notice_view(text: str) -> dict[str, Any]:
+    """An App Home that only says `text` (a refusal, an error with its id): published in place of the home view,
+    so nothing from an earlier view (picker, usage) is left showing."""
+    return {"type": "home", "blocks": [{"type": "header", "text": plain("Bedrock Assistant", 150)}, section(text)]}
+
+
 def _intro(lang: str, as_of: str) -> str:
     return L(
         lang,

@@ -75,6 +75,10 @@ class Harness:
         self, body: str, kind: str = "json", *, retry_num: int | None = None, secret: str = SECRET
     ) -> BoltResponse:
         raw, headers = sr.signed(secret, body, kind=kind, retry_num=retry_num)  # type: ignore[arg-type]
+        return self.dispatch(raw, headers)
+
+    def dispatch(self, raw: str, headers: dict[str, str]) -> BoltResponse:
+        """Hand Bolt a request exactly as given (e.g. one signed request sent again: a replay)."""
         response = self.app.dispatch(BoltRequest(body=raw, headers={k: [v] for k, v in headers.items()}))
         self.responses.append(response)
         return response

@@ -128,7 +128,8 @@ def test_cancel_drops_the_pending_compare(make_harness: Callable[..., Harness], 
     pending = next(b for b in buttons if b["action_id"] == COMPARE_CANCEL)["value"]
     harness.action(sr.button_action(COMPARE_CANCEL, pending), name="cancel")
     harness.drain()
-    assert harness.services.pending.take(pending) is None and model_calls(local_bedrock) == []
+    assert harness.services.pending.take(pending, team="T0001", user="U123").outcome == "gone"
+    assert model_calls(local_bedrock) == []
 
 
 def test_reset_in_a_thread_forgets_the_conversation(harness: Harness, local_bedrock: LocalBedrock) -> None:

@@ -162,6 +162,11 @@ def app_home_opened(*, user: str = "U123", tab: str = "home") -> dict[str, Any]:
 
 
 # -- interactivity ------------------------------------------------------------------------------------------------
+def new_trigger_id() -> str:
+    """A fresh trigger id, as Slack gives every command and interaction ("1234567890.1234.abcdef…")."""
+    return f"{1690000000 + next(_ts_counter)}.4242.{uuid.uuid4().hex}"
+
+
 def command_body(
     text: str,
     *,
@@ -170,9 +175,9 @@ def command_body(
     channel: str = "C123",
     team_id: str = "T0001",
     response_url: str,
-    trigger_id: str = "123.456",
+    trigger_id: str | None = None,
 ) -> str:
-    """The form-encoded body of a slash command."""
+    """The form-encoded body of a slash command (a fresh `trigger_id` unless one is given)."""
     return urlencode(
         {
             "token": TOKEN,
@@ -187,7 +192,7 @@ def command_body(
             "api_app_id": "A0APP",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": trigger_id,
+            "trigger_id": trigger_id or new_trigger_id(),
         }
     )
 
@@ -225,8 +230,10 @@ def block_actions_body(
     container: dict[str, Any] | None = None,
     view: dict[str, Any] | None = None,
     message: dict[str, Any] | None = None,
+    trigger_id: str | None = None,
 ) -> str:
-    """The form-encoded `payload=<json>` body of a `block_actions` interaction (App Home when `view` is given)."""
+    """The form-encoded `payload=<json>` body of a `block_actions` interaction (App Home when `view` is given; a
+    fresh `trigger_id` unless one is given)."""
     if container is None:
         if view is not None:
             container = {"type": "view", "view_id": view.get("id", "V0001")}
@@ -239,7 +246,7 @@ def block_actions_body(
         "api_app_id": "A0APP",
         "token": TOKEN,
         "container": container,
-        "trigger_id": "123.456",
+        "trigger_id": trigger_id or new_trigger_id(),
         "team": {"id": team_id, "domain": "test-team"},
         "enterprise": None,
         "is_enterprise_install": False,
