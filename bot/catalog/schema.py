@@ -39,7 +39,7 @@ class Source(Strict):
     key: str
     title: str
     url: str | None = None
-    seed: str | None = Field(None, description="file name under shared/seeds when the source is a seed")
+    seed: str | None = Field(None, description="the file name of the source document, when the source is one of them")
     as_of: date
     authority: int = Field(ge=1, le=9)
     note: str | None = None
