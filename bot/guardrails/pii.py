@@ -227,12 +227,13 @@ class _Patterns:
             rf"\d(?<![0-9A-Za-z]\d)(?<![0-9][-. ]\d)\d{{0,6}}(?:{must}\d{{1,8}}){{1,4}}"
             r"(?![0-9A-Za-z])(?! ?[-.]? ?[0-9])"
         )
-        # local part: ASCII as before, or (RFC 6531) one starting with a non-ASCII letter and holding no ASCII
-        # letter, so "메일hong@…" still starts at "hong"; domain labels in any script (IDN); the top-level domain
-        # ASCII, punycode (xn--3e0b707e), a Hangul one (.한국 and the few others, after which particles may follow)
-        # or one in another script
+        # local part (RFC 6531): ASCII as before; Latin and other non-Hangul scripts (müller@); or Hangul and other
+        # scripts without ASCII letters (홍길동@), so "메일hong@…" still starts at "hong". Domain labels in any script
+        # (IDN); the top-level domain ASCII, punycode (xn--3e0b707e), a Hangul one (.한국 and the few others, after
+        # which particles may follow) or one in another script.
         local = (
             r"(?:[A-Za-z0-9_%+\-](?<![A-Za-z0-9._%+\-][A-Za-z0-9_%+\-])(?:[A-Za-z0-9._%+\-]*[A-Za-z0-9_%+\-])?"
+            r"|[^\W\d_가-힣ㄱ-ㅣ](?<![^\W가-힣ㄱ-ㅣ].)(?<![.%+\-].)(?:[^\W가-힣ㄱ-ㅣ]|[.%+\-](?=[^\W가-힣ㄱ-ㅣ]))*"
             r"|[^\W\d_A-Za-z](?<![\w.%+\-].)(?:[^\WA-Za-z]|[.%+\-](?=[^\WA-Za-z]))*)"
         )
         tld = (
@@ -417,11 +418,15 @@ class PiiDetector:
             if start in claimed or ("." not in value and " " not in value):
                 continue  # plain runs and dashes only: done above
             groups = tuple(len(g) for g in value.translate(_DASHED).split("-") if g)
-            if groups in BANK_ACCOUNT_FORMATS or (
-                10 <= sum(groups) <= 14
-                and not (groups[0] <= 3 and all(g == 3 for g in groups[1:]))  # 12 500 000 000: an amount
-                and (context_before(ACCOUNT_CONTEXT, text, start) or right_after(BANK_RIGHT_BEFORE, text, start))
-                and not context_before(_NOT_BANK_CONTEXT, text, start)
+            if (
+                groups in BANK_ACCOUNT_FORMATS
+                or (
+                    10 <= sum(groups) <= 14
+                    and min(groups) >= 3  # not "2024 11 22 10 31"
+                    and not (groups[0] <= 3 and all(g == 3 for g in groups[1:]))  # 12 500 000 000: an amount
+                    and (context_before(ACCOUNT_CONTEXT, text, start) or right_after(BANK_RIGHT_BEFORE, text, start))
+                    and not context_before(_NOT_BANK_CONTEXT, text, start)
+                )
             ):
                 out.append(Finding("bank_account", start, m.end()))
 
