@@ -15,6 +15,14 @@ and Hangul is `\\w`, so `\\b` would miss them. Numbers are bounded on both sides
 dashed onto another ASCII token, not dotted onto another number" (`_B`, `_AFTER`), so neither "20241122-000123" nor
 "SKU-010-1234-5678" holds a phone.
 
+How people really type them (issue 12): matching runs on the folded text (`bot.guardrails.fold`: full-width digits,
+letters and punctuation, Unicode dashes and spaces, zero-width characters -> ASCII, one character for one, so the
+spans are the original's). Phones also as 82-10-…, 0082-10-…, +82 10 … and 02)345-6789; cards and bank accounts
+with dots, spaces or mixed separators (a spaced account is not part of a longer run of digit groups); e-mail with
+IDN domains and non-ASCII local parts (홍길동@예시.한국, müller@bücher.de, punycode); a registration number in two
+labelled parts (`bot.guardrails.rrn_parts`); a dotted quad right after or before a version word ("release 2.10.3.1",
+"2.10.3.1 버전") is a version, not an IP.
+
 Where a check digit exists it decides (Luhn for cards; the registration check digit for RRN/FRN). Numbers issued
 after October 2020 have no check digit, so a failing RRN/FRN is still reported when a context word ("주민번호",
 "외국인등록", "RRN", ...) ends at most `CONTEXT_WINDOW` characters before it. Bank accounts have no public check
@@ -368,7 +376,7 @@ class PiiDetector:
         if "passport" in scan and digits >= 6:
             self._passports(text, out, digits)
         if "email" in scan and "@" in text:
-            out.extend(Finding("email", m.start(), m.end()) for m in self._p.email.finditer(text))
+            self._emails(text, out)
         if "ip" in scan and digits >= 1:
             self._ips(text, out, digits)
         if len(text) >= 20:
@@ -429,6 +437,20 @@ class PiiDetector:
                 )
             ):
                 out.append(Finding("bank_account", start, m.end()))
+
+    def _emails(self, text: str, out: list[Finding]) -> None:
+        """Searched only around each '@' (a local part has at most 64 characters, a domain 255): the Unicode
+        local-part branches would otherwise try every Hangul word of a long message."""
+        email, pos = self._p.email, 0
+        at = text.find("@")
+        while at >= 0:
+            m = email.search(text, max(pos, at - 64), at + 256)
+            if m is None:
+                at = text.find("@", at + 1)
+                continue
+            out.append(Finding("email", m.start(), m.end()))
+            pos = m.end()
+            at = text.find("@", pos)
 
     def _passports(self, text: str, out: list[Finding], digits: int) -> None:
         p = self._p
