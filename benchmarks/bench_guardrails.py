@@ -13,7 +13,8 @@ Run from the repository root (no Redis, no network):
    attacks: recall over their samples, false positives over the near-misses and the plain samples.
 2. Latency: `Guard.check(text, "INPUT", "ko")` — the local pipeline every message passes (PII and custom regexes,
    word filters, denied topics, prompt attacks, masking) — on a fixed 500-character Korean message with five
-   values in it, after a warm-up, timed with `time.perf_counter`; also a clean 500-character message, the longest
+   values in it, after a warm-up, timed with `time.perf_counter`; also a clean 500-character message, the same five
+   values typed the way people do (full-width digits, a two-part RRN, an IDN e-mail, dots and spaces), the longest
    message the bot takes (12,000 characters), and a streamed 2,000-character answer in 4-character pieces
    (`StreamGuard`, total per answer). Bedrock Guardrails (a network call) is not part of these figures.
 3. Start-up: a fresh interpreter importing the pipeline and loading + compiling the policy, median of --startups.
@@ -61,6 +62,15 @@ CLEAN_KO = (
     "주문번호 20241122-000123 건과는 별개입니다. 참고로 현재 사용하는 버전은 v2.3.1 이고, 로그 보관 기간은 90일입니다. "
     "추가로 RAG 파이프라인의 청크 크기와 임베딩 모델도 추천해 주세요. 검토 회의는 목요일 오전 10시입니다. "
     "회의 전에 자료를 공유 드라이브에 올려 주시면 정말 감사하겠습니다."
+)
+
+
+TYPED_KO = (  # the same length, with the values typed as people do (issue 12): full width, split, IDN, dots, spaces
+    MESSAGE_KO.replace("900101-1234568 이고", "앞자리 900101, 뒷자리 1234568 이고")
+    .replace("010-2345-6789", "０１０－２３４５－６７８９")
+    .replace("minsu.kim@example.co.kr", "김민수@예시.한국")
+    .replace("4111-1111-1111-1111", "4111.1111.1111.1111")
+    .replace("123456-78-901234", "123456 78 901234")
 )
 
 
@@ -117,10 +127,11 @@ def latency(guard: Guard, runs: int) -> None:
     cases = {
         f"500-char Korean message with 5 values ({len(MESSAGE_KO)} chars)": MESSAGE_KO,
         f"500-char Korean message, nothing to mask ({len(CLEAN_KO)} chars)": CLEAN_KO,
+        f"the 5 values typed as people do (full width, split, IDN, dots; {len(TYPED_KO)} chars)": TYPED_KO,
         f"longest message the bot takes ({len(long):,} chars)": long,
     }
     for i, (name, text) in enumerate(cases.items()):
-        times = timed(lambda t=text: guard.check(t, "INPUT", "ko"), runs if i < 2 else max(50, runs // 20))
+        times = timed(lambda t=text: guard.check(t, "INPUT", "ko"), runs if i < 3 else max(50, runs // 20))
         line = f"   {name}: p50 {percentile(times, 50):.3f} ms, p99 {percentile(times, 99):.3f} ms"
         if i == 0:
             line += f" (goal p99 < {GOAL_P99_MS:.0f} ms: {'PASS' if percentile(times, 99) < GOAL_P99_MS else 'MISS'})"

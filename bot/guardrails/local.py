@@ -8,6 +8,7 @@ import re
 
 from bot.guardrails.attacks import AttackDetector
 from bot.guardrails.findings import Finding, without_overlaps
+from bot.guardrails.fold import fold
 from bot.guardrails.labels import placeholder
 from bot.guardrails.phrases import PhraseMatcher
 from bot.guardrails.pii import ENTITY_TYPES, PiiDetector
@@ -69,7 +70,10 @@ class LocalPolicy:
         return Verdict(source, self.masked(text, spans, lang), tuple(hits), reason, message)
 
     def spans(self, text: str) -> list[Finding]:
-        """Everything to mask or block in `text`, without overlaps, in order."""
+        """Everything to mask or block in `text`, without overlaps, in order. Everything matches the folded text
+        (full-width digits and letters, Unicode dashes and spaces -> ASCII; `bot.guardrails.fold`), custom regexes
+        and word filters too; folding keeps every offset, so the spans are the original text's."""
+        text = fold(text)
         found = self.pii.find(text)
         for kind, pattern, _ in self.custom:
             found.extend(Finding(kind, m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start())

@@ -15,6 +15,14 @@ and Hangul is `\\w`, so `\\b` would miss them. Numbers are bounded on both sides
 dashed onto another ASCII token, not dotted onto another number" (`_B`, `_AFTER`), so neither "20241122-000123" nor
 "SKU-010-1234-5678" holds a phone.
 
+How people really type them (issue 12): matching runs on the folded text (`bot.guardrails.fold`: full-width digits,
+letters and punctuation, Unicode dashes and spaces, zero-width characters -> ASCII, one character for one, so the
+spans are the original's). Phones also as 82-10-…, 0082-10-…, +82 10 … and 02)345-6789; cards and bank accounts
+with dots, spaces or mixed separators (a spaced account is not part of a longer run of digit groups); e-mail with
+IDN domains and non-ASCII local parts (홍길동@예시.한국, müller@bücher.de, punycode); a registration number in two
+labelled parts (`bot.guardrails.rrn_parts`); a dotted quad right after or before a version word ("release 2.10.3.1",
+"2.10.3.1 버전") is a version, not an IP.
+
 Where a check digit exists it decides (Luhn for cards; the registration check digit for RRN/FRN). Numbers issued
 after October 2020 have no check digit, so a failing RRN/FRN is still reported when a context word ("주민번호",
 "외국인등록", "RRN", ...) ends at most `CONTEXT_WINDOW` characters before it. Bank accounts have no public check
@@ -32,7 +40,10 @@ from itertools import pairwise
 from operator import attrgetter
 
 from bot.guardrails.checksums import birth_date_ok, luhn_ok, registration_check_ok
+from bot.guardrails.context import context_before, right_after, right_before
 from bot.guardrails.findings import Finding, without_overlaps
+from bot.guardrails.fold import fold
+from bot.guardrails.rrn_parts import has_labels, split_registrations
 
 ENTITY_TYPES: tuple[str, ...] = (
     "rrn",
@@ -82,7 +93,6 @@ BANK_ACCOUNT_FORMATS: dict[tuple[int, ...], str] = {
     (4, 4, 4, 1): "새마을금고 (13)",
     (3, 8, 3): "KDB산업 (14)",
 }
-CONTEXT_WINDOW = 20  # a context word must end at most this many characters before the entity
 
 # Context words, lower case; ASCII ones must stand alone (no ASCII letter either side), Hangul ones need not
 # (particles and compounds glue on: "주민등록번호는", "입금계좌").
@@ -154,7 +164,13 @@ AWS_SECRET_CONTEXT = (
     "비밀키",
     "비밀 키",
 )
-_VERSION_WORDS = ("버전", "version", "ver.", "ver", "v")  # right before a dotted quad: a version, not an IP
+# right before (or, the first group, right after) a dotted quad: a version or build, not an IP ("release 2.10.3.1",
+# "버전은 1.2.3.4", "2.10.3.1 버전으로")
+_VERSION_WORDS = (
+    "버전", "버전은", "버전이", "버전을", "버전도", "릴리스", "릴리즈", "빌드", "패치", "펌웨어", "version", "ver.",
+    "ver", "v", "release", "released", "rel.", "rel", "build", "patch", "firmware", "tag", "revision", "rev.", "rev",
+)  # fmt: skip
+_VERSION_AFTER = ("버전", "릴리스", "릴리즈", "빌드", "패치", "version", "release", "build", "patch")
 
 # "Not inside a longer ASCII token, not dashed onto one, not dotted onto a number", written after the first
 # character of each pattern (`_B.format(c)` where c is that character's class) rather than before it: a pattern that
@@ -164,6 +180,8 @@ _B = r"(?<![0-9A-Za-z]{0})(?<![0-9A-Za-z]-{0})(?<![0-9]\.{0})"
 _AFTER = r"(?![0-9A-Za-z])(?!-[0-9A-Za-z])(?!\.[0-9])"
 _DIGIT_CHARS = "0123456789"
 _start = attrgetter("start")
+_NO_SEPARATORS = str.maketrans("", "", " -.")
+_DASHED = str.maketrans(" .", "--")
 _SHADOWS = {"bank_account": ("rrn", "frn", "card", "phone")}  # run these too, so their numbers are not accounts
 
 
@@ -177,6 +195,7 @@ class _Patterns:
 
     __slots__ = (
         "account",
+        "account_spaced",
         "aws_access",
         "aws_secret",
         "card",
@@ -193,21 +212,43 @@ class _Patterns:
     def __init__(self) -> None:
         area = r"(?:2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50[2-8]|1[016789])"  # after the trunk 0 (or after +82)
         self.registration = re.compile(_num(r"\d", r"\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?: ?- ?| )?\d{7}"))
-        sep = r"(?: ?[-.] ?| )?"  # "-", ".", " ", " - " or nothing
+        must = r"(?: ?[-.] ?| )"  # "-", ".", " " or " - "
+        sep = must + "?"
+        trunk = rf"(?:\(0\)|0)?{sep}{area}"  # "+82 (0)10", "+82-010": the trunk 0 kept by habit
         self.phone = re.compile(
-            rf"(?:\+(?<![0-9A-Za-z]\+)82{sep}(?:\(0\)|0)?{sep}{area}|\((?<![0-9A-Za-z]\()0{area}\) ?"
-            rf"|0{_B.format(0)}{area}){sep}\d{{3,4}}{sep}\d{{4}}" + _AFTER
+            rf"(?:\+(?<![0-9A-Za-z]\+)82{sep}{trunk}"  # +82 10, +8210
+            rf"|0{_B.format(0)}082{must}{trunk}|8{_B.format(8)}2{must}{trunk}"  # 0082-10, 82-10: a separator after
+            rf"|\((?<![0-9A-Za-z]\()0{area}\) ?|0{_B.format(0)}{area}(?:\) ?)?)"  # (02) 345, 02)345, 02-345
+            rf"{sep}\d{{3,4}}{sep}\d{{4}}" + _AFTER
         )
         self.card = re.compile(
             _num(
-                "[2-69]", r"(?:\d{12,18}|\d{3}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|(?<=3)\d{3}([ -])\d{6}\2\d{4,5})"
+                "[2-69]",
+                rf"(?:\d{{12,18}}|\d{{3}}{must}\d{{4}}{must}\d{{4}}{must}\d{{4}}(?:{must}\d{{1,3}})?"
+                rf"|(?<=3)\d{{3}}{must}\d{{6}}{must}\d{{4,5}})",
             )
         )
         self.account = re.compile(_num(r"\d", r"(?:\d{9,13}|\d{1,7}(?:-\d{1,8}){1,4})"))
-        self.email = re.compile(
-            r"[A-Za-z0-9_%+\-](?<![A-Za-z0-9._%+\-][A-Za-z0-9_%+\-])(?:[A-Za-z0-9._%+\-]*[A-Za-z0-9_%+\-])?"
-            r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
+        # groups also split by spaces or dots ("110 123 456789", "110.123.456789", "3333-01 1234567"); not part of a
+        # longer run of such groups (a table row, "2024 11 22 ...")
+        self.account_spaced = re.compile(
+            rf"\d(?<![0-9A-Za-z]\d)(?<![0-9][-. ]\d)\d{{0,6}}(?:{must}\d{{1,8}}){{1,4}}"
+            r"(?![0-9A-Za-z])(?! ?[-.]? ?[0-9])"
         )
+        # local part (RFC 6531): ASCII as before; Latin and other non-Hangul scripts (müller@); or Hangul and other
+        # scripts without ASCII letters (홍길동@), so "메일hong@…" still starts at "hong". Domain labels in any script
+        # (IDN); the top-level domain ASCII, punycode (xn--3e0b707e), a Hangul one (.한국 and the few others, after
+        # which particles may follow) or one in another script.
+        local = (
+            r"(?:[A-Za-z0-9_%+\-](?<![A-Za-z0-9._%+\-][A-Za-z0-9_%+\-])(?:[A-Za-z0-9._%+\-]*[A-Za-z0-9_%+\-])?"
+            r"|[^\W\d_가-힣ㄱ-ㅣ](?<![^\W가-힣ㄱ-ㅣ].)(?<![.%+\-].)(?:[^\W가-힣ㄱ-ㅣ]|[.%+\-](?=[^\W가-힣ㄱ-ㅣ]))*"
+            r"|[^\W\d_A-Za-z](?<![\w.%+\-].)(?:[^\WA-Za-z]|[.%+\-](?=[^\WA-Za-z]))*)"
+        )
+        tld = (
+            r"(?:[A-Za-z]{2,24}(?![A-Za-z0-9\-])|xn--[A-Za-z0-9\-]{1,59}[A-Za-z0-9](?![A-Za-z0-9\-])"
+            r"|(?:한국|닷컴|닷넷|삼성)|[^\W\d_A-Za-z가-힣ㄱ-ㅣ]{2,63}(?![^\W가-힣])(?!-))"
+        )
+        self.email = re.compile(local + r"@(?:[^\W_](?:[\w\-]*[^\W_])?\.)+" + tld)
         ascii_end = r"(?![A-Za-z0-9])(?!-[A-Za-z0-9])"
         self.passport = re.compile(
             r"[MSRODG](?<![A-Za-z0-9][MSRODG])(?<![A-Za-z0-9]-[MSRODG])(?:\d{8}|\d{3}[A-Z]\d{4})" + ascii_end
@@ -235,41 +276,6 @@ class _Patterns:
 def _patterns() -> _Patterns:
     """Compiled on the first construction, not at import: a process that never scans for PII pays nothing."""
     return _Patterns()
-
-
-def _letter(ch: str) -> bool:
-    return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
-
-
-def _context_before(words: tuple[str, ...], text: str, start: int) -> bool:
-    """One of `words` ends at most CONTEXT_WINDOW characters before `start`, with no other number (4+ digits) in
-    between: "계좌 110-123-456789, 주문 2024-1122-0001" makes the first number an account, not the second.
-    Plain `str.find` on a short window: cheaper than a regex per word list, and nothing to compile."""
-    window = text[max(0, start - CONTEXT_WINDOW - 25) : start].lower()
-    n = len(window)
-    for word in words:
-        i = window.find(word)
-        while i >= 0:
-            end = i + len(word)
-            if (
-                n - end <= CONTEXT_WINDOW
-                and not (word.isascii() and ((i > 0 and _letter(window[i - 1])) or (end < n and _letter(window[end]))))
-                and not any(window[k : k + 4].isdigit() for k in range(end, n - 3))
-            ):
-                return True
-            i = window.find(word, i + 1)
-    return False
-
-
-def _right_after(words: tuple[str, ...], text: str, start: int) -> bool:
-    """`start` follows one of `words` directly (spaces, ':' or '=' between allowed); an ASCII word stands alone."""
-    tail = text[max(0, start - 12) : start].rstrip(" \t\n:：=").lower()
-    for word in words:
-        if tail.endswith(word):
-            i = len(tail) - len(word)
-            if not (word.isascii() and i > 0 and _letter(tail[i - 1])):
-                return True
-    return False
 
 
 def _card_ok(digits: str) -> bool:
@@ -349,13 +355,18 @@ class PiiDetector:
         self._p = _patterns()
 
     def find(self, text: str) -> list[Finding]:
-        """Non-overlapping findings sorted by start; `text[f.start:f.end]` is the entity."""
+        """Non-overlapping findings sorted by start; `text[f.start:f.end]` is the entity. Matching runs on the
+        folded text (`bot.guardrails.fold`: full-width digits, Unicode dashes and spaces ...), which has the same
+        offsets, so the spans are the original's."""
+        text = fold(text)
         scan = self._scan
         out: list[Finding] = []
         digits = sum(map(text.count, _DIGIT_CHARS))
         if digits >= 9:
             if "rrn" in scan or "frn" in scan:
                 self._registrations(text, out)
+                if digits >= 13 and has_labels(text.lower()):
+                    out.extend(split_registrations(text, scan))
             if "phone" in scan:
                 out.extend(Finding("phone", m.start(), m.end()) for m in self._p.phone.finditer(text))
             if "card" in scan and digits >= 13:
@@ -365,7 +376,7 @@ class PiiDetector:
         if "passport" in scan and digits >= 6:
             self._passports(text, out, digits)
         if "email" in scan and "@" in text:
-            out.extend(Finding("email", m.start(), m.end()) for m in self._p.email.finditer(text))
+            self._emails(text, out)
         if "ip" in scan and digits >= 1:
             self._ips(text, out, digits)
         if len(text) >= 20:
@@ -385,14 +396,14 @@ class PiiDetector:
             kind = "frn" if foreigner else "rrn"
             if kind not in self._scan:
                 continue
-            if registration_check_ok(digits, foreigner) or _context_before(
+            if registration_check_ok(digits, foreigner) or context_before(
                 FRN_CONTEXT if foreigner else RRN_CONTEXT, text, m.start()
             ):
                 out.append(Finding(kind, m.start(), m.end()))
 
     def _cards(self, text: str, out: list[Finding]) -> None:
         for m in self._p.card.finditer(text):
-            if _card_ok(m[0].replace(" ", "").replace("-", "")):
+            if _card_ok(m[0].translate(_NO_SEPARATORS)):
                 out.append(Finding("card", m.start(), m.end()))
 
     def _accounts(self, text: str, out: list[Finding]) -> None:
@@ -405,10 +416,41 @@ class PiiDetector:
             groups = tuple(map(len, value.split("-")))
             if groups in BANK_ACCOUNT_FORMATS or (
                 10 <= sum(groups) <= 14
-                and (_context_before(ACCOUNT_CONTEXT, text, start) or _right_after(BANK_RIGHT_BEFORE, text, start))
-                and not _context_before(_NOT_BANK_CONTEXT, text, start)
+                and (context_before(ACCOUNT_CONTEXT, text, start) or right_after(BANK_RIGHT_BEFORE, text, start))
+                and not context_before(_NOT_BANK_CONTEXT, text, start)
             ):
                 out.append(Finding("bank_account", start, end))
+                claimed.add(start)
+        for m in p.account_spaced.finditer(text):
+            value, start = m[0], m.start()
+            if start in claimed or ("." not in value and " " not in value):
+                continue  # plain runs and dashes only: done above
+            groups = tuple(len(g) for g in value.translate(_DASHED).split("-") if g)
+            if (
+                groups in BANK_ACCOUNT_FORMATS
+                or (
+                    10 <= sum(groups) <= 14
+                    and min(groups) >= 3  # not "2024 11 22 10 31"
+                    and not (groups[0] <= 3 and all(g == 3 for g in groups[1:]))  # 12 500 000 000: an amount
+                    and (context_before(ACCOUNT_CONTEXT, text, start) or right_after(BANK_RIGHT_BEFORE, text, start))
+                    and not context_before(_NOT_BANK_CONTEXT, text, start)
+                )
+            ):
+                out.append(Finding("bank_account", start, m.end()))
+
+    def _emails(self, text: str, out: list[Finding]) -> None:
+        """Searched only around each '@' (a local part has at most 64 characters, a domain 255): the Unicode
+        local-part branches would otherwise try every Hangul word of a long message."""
+        email, pos = self._p.email, 0
+        at = text.find("@")
+        while at >= 0:
+            m = email.search(text, max(pos, at - 64), at + 256)
+            if m is None:
+                at = text.find("@", at + 1)
+                continue
+            out.append(Finding("email", m.start(), m.end()))
+            pos = m.end()
+            at = text.find("@", pos)
 
     def _passports(self, text: str, out: list[Finding], digits: int) -> None:
         p = self._p
@@ -421,7 +463,7 @@ class PiiDetector:
                 if (
                     m.start() not in seen
                     and sum(map(m[0].count, _DIGIT_CHARS)) >= 6
-                    and _context_before(PASSPORT_CONTEXT, text, m.start())
+                    and context_before(PASSPORT_CONTEXT, text, m.start())
                 ):
                     out.append(Finding("passport", m.start(), m.end()))
 
@@ -430,7 +472,11 @@ class PiiDetector:
         if digits >= 4 and "." in text:
             for m in p.ipv4.finditer(text):
                 start = m.start()
-                if _ipv4_ok(m[0]) and not _right_after(_VERSION_WORDS, text, start):
+                if (
+                    _ipv4_ok(m[0])
+                    and not right_after(_VERSION_WORDS, text, start)
+                    and not right_before(_VERSION_AFTER, text, m.end())
+                ):
                     out.append(Finding("ip", start, m.end()))
         if "::" in text or text.count(":") >= 7:
             out.extend(Finding("ip", m.start(), m.end()) for m in p.ipv6.finditer(text) if _ipv6_ok(m[0]))
@@ -441,7 +487,7 @@ class PiiDetector:
             out.extend(Finding("aws_access_key", m.start(), m.end()) for m in p.aws_access.finditer(text))
         if "aws_secret_key" in scan and len(text) >= 40:
             for m in p.aws_secret.finditer(text):
-                if _secret_ok(m[0]) or _context_before(AWS_SECRET_CONTEXT, text, m.start()):
+                if _secret_ok(m[0]) or context_before(AWS_SECRET_CONTEXT, text, m.start()):
                     out.append(Finding("aws_secret_key", m.start(), m.end()))
         if "slack_token" in scan and ("xox" in text or "xapp-" in text or "hooks.slack.com" in text):
             out.extend(Finding("slack_token", m.start(), m.end()) for m in p.slack.finditer(text))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,23 +43,41 @@ REG_NUMBER = re.compile(r"(?<![\d-])\d{6}-?\d{7}(?![\d-])")
 PHONE = re.compile(
     r"(?<![\d+.-])(?:01[016789]|02|0[3-6][1-5]|070)([-. ]?)\d{3,4}\1\d{4}(?![\d-])"
     r"|\+82[- ]?(?:10|1[16789]|2|[3-6][1-5]|70)([- ])\d{3,4}\2\d{4}(?!\d)"
+    r"|(?<![\d+.-])(?:0082|82)([- ])(?:10|1[16789]|2|[3-6][1-5]|70)\3\d{3,4}\3\d{4}(?!\d)"  # 82-10-…, 0082 2 …
+    r"|(?<![\d+.-])(?:02|0[3-6][1-5])\) ?\d{3,4}-\d{4}(?![\d-])"  # 02)345-6789
 )
-CARD_SHAPE = re.compile(r"\d{4}([ -]?)\d{4}\1\d{4}\1\d{4}|3[47]\d{2}([ -]?)\d{6}\2\d{5}")
+GROUP_SEP = r"(?:[ .-]| [.-] )"  # cards and accounts: dashes, dots, spaces, mixed
+CARD_SHAPE = re.compile(
+    rf"\d{{4}}{GROUP_SEP}?\d{{4}}{GROUP_SEP}?\d{{4}}{GROUP_SEP}?\d{{4}}|3[47]\d{{2}}{GROUP_SEP}?\d{{6}}{GROUP_SEP}?\d{{5}}"
+)
 CARD_PREFIX = re.compile(r"4|5[1-5]|3[47]|35(?:2[89]|[3-8]\d)|62|9")
-DIGIT_RUN = re.compile(r"(?<!\d)\d(?:[ -]?\d)*(?!\d)")
-ACCOUNT_SHAPES = (
-    r"\d{6}-\d{2}-\d{6}|\d{3}-\d{3}-\d{6}|\d{4}-\d{3}-\d{6}|\d{3}-\d{6}-\d{5}|\d{3}-\d{4}-\d{4}-\d{2}"
-    r"|\d{3}-\d{6}-\d{2}-\d{3}|\d{4}-\d{2}-\d{7}"
+DIGIT_RUN = re.compile(rf"(?<!\d)\d(?:{GROUP_SEP}?\d)*(?!\d)")
+ACCOUNT_SHAPES = "|".join(
+    "[ .-]".join(rf"\d{{{n}}}" for n in sizes)
+    for sizes in ((6, 2, 6), (3, 3, 6), (4, 3, 6), (3, 6, 5), (3, 4, 4, 2), (3, 6, 2, 3), (4, 2, 7))
 )
-ACCOUNT = re.compile(rf"(?<![\d-])(?:{ACCOUNT_SHAPES})(?![\d-])")
+ACCOUNT = re.compile(rf"(?<![\d-])(?<!\d[ .])(?:{ACCOUNT_SHAPES})(?![\d-])(?![ .]\d)")
 ACCOUNT_CONTEXT = re.compile(r"계좌번호|계좌|입금|은행|account (?:number|no\.?)|bank account", re.IGNORECASE)
 ACCOUNT_PLAIN = re.compile(r"(?<![\d-])\d{10,14}(?![\d-])")
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-FAKE_DOMAIN = re.compile(r"(?:^|\.)example\.(?:com|co\.kr|org|net)$")
+ACCOUNT_GROUPED = re.compile(r"(?<![\d-])(?<!\d[ .])\d{3,6}(?:[ .]\d{3,8}){1,3}(?![\d-])(?![ .]\d)")  # after context
+EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.(?:[A-Za-z]{2,}|xn--[a-z0-9-]+|한국)")  # IDN too
+FAKE_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|co\.kr|org|net)|예시\.한국|xn--vv4b11d\.xn--3e0b707e)$")
 PASSPORT_KR = re.compile(r"(?<![A-Za-z0-9])[MSRODG](?:\d{8}|\d{3}[A-Z]\d{4})(?![A-Za-z0-9])")
 PASSPORT_CONTEXT = re.compile(r"여권|passport", re.IGNORECASE)
 PASSPORT_GENERIC = re.compile(r"(?<![A-Za-z0-9])[A-Z]{0,2}\d{7,9}(?![A-Za-z0-9])")
 IPV4 = re.compile(r"(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z]|\.\d)")
+VERSION_BEFORE = re.compile(
+    r"(?:release|version|build|patch|firmware|버전\w?|빌드|패치|펌웨어|릴리[스즈])[\s:=]*$", re.I
+)
+VERSION_AFTER = re.compile(r"^\s*(?:release|version|build|버전|빌드|패치|릴리[스즈])", re.I)
+SPLIT_REG = re.compile(  # a registration number in two labelled parts (the labels may hold a 6 or a 7)
+    r"(?:앞\s*(?:6\s*)?(?:자리|번호)|first\s+6\s+digits|front\s+part)\D{0,12}?(?<!\d)(\d{6})(?!\d)\D{0,30}?"
+    r"(?:(?:뒷|뒤)\s*(?:7\s*)?(?:자리|번호)|last\s+7\s+digits|back\s+part|second\s+part)\D{0,12}?(?<!\d)(\d{7})(?!\d)",
+    re.IGNORECASE,
+)
+OTHER_ID = re.compile(
+    r"카드|계좌|전화|휴대폰|핸드폰|연락처|사업자|주문|송장|card|account|phone|order|invoice|tracking", re.I
+)
 IPV6 = re.compile(r"(?<![0-9A-Za-z:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Za-z:])")
 FAKE_NETS = [
     ipaddress.ip_network(n)
@@ -94,6 +113,32 @@ def reg_number_ok(kind: str, text: str, start: int, value: str) -> bool:
     return digits[6] in "5678" and (frn_checksum_ok(digits) or context_before(FRN_CONTEXT, text, start))
 
 
+def split_registrations(text: str) -> list[tuple[str, int, int]]:
+    """Both parts of each two-part registration number: a real date and 7th digit, and the checksum or (as issued
+    since 2020, without one) the labels alone, unless another identifier (card, account, order ...) is named."""
+    hits: list[tuple[str, int, int]] = []
+    for m in SPLIT_REG.finditer(text):
+        digits = m[1] + m[2]
+        if not rrn_date_ok(digits):
+            continue
+        kind = "frn" if digits[6] in "5678" else "rrn"
+        checksum = frn_checksum_ok(digits) if kind == "frn" else rrn_checksum_ok(digits)
+        if checksum or not context_before(OTHER_ID, text, m.start()):
+            hits += [(kind, m.start(1), m.end(1)), (kind, m.start(2), m.end(2))]
+    return hits
+
+
+def plain(text: str) -> str:
+    """The text as the labelling rules read it: NFKC (full-width digits, letters, ＠ － ． → ASCII). The corpus holds
+    only characters NFKC maps one for one, so the offsets are the original's (`test_folding_keeps_offsets`)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def version_quad(text: str, start: int, end: int) -> bool:
+    """A dotted quad right after or right before a version word is a version (release 2.10.3.1), not an address."""
+    return bool(VERSION_BEFORE.search(text[max(0, start - 20) : start]) or VERSION_AFTER.match(text[end:]))
+
+
 def is_secret(value: str) -> bool:
     return any(c.isupper() for c in value) and any(c.islower() for c in value) and any(c.isdigit() for c in value)
 
@@ -108,27 +153,29 @@ def ip_ok(value: str) -> bool:
 
 def scan(text: str) -> list[tuple[str, int, int]]:
     """Every value in `text` that the labelling rules call an entity, found by format (not a detector: it only
-    knows the shapes the corpus uses, and errs towards finding too much)."""
-    hits: list[tuple[str, int, int]] = []
+    knows the shapes the corpus uses, and errs towards finding too much). Reads the NFKC form of `text`."""
+    text = plain(text)
+    hits: list[tuple[str, int, int]] = split_registrations(text)
     for m in REG_NUMBER.finditer(text):
         for kind in ("rrn", "frn"):
             if reg_number_ok(kind, text, m.start(), m.group()):
                 hits.append((kind, m.start(), m.end()))
     hits += [("phone", m.start(), m.end()) for m in PHONE.finditer(text)]
     for m in DIGIT_RUN.finditer(text):
-        if len(m.group().replace(" ", "").replace("-", "")) in (15, 16) and luhn_ok(m.group()):
+        if len(re.sub(r"\D", "", m.group())) in (15, 16) and luhn_ok(m.group()):
             hits.append(("card", m.start(), m.end()))
     hits += [("bank_account", m.start(), m.end()) for m in ACCOUNT.finditer(text)]
-    for m in ACCOUNT_PLAIN.finditer(text):
-        if context_before(ACCOUNT_CONTEXT, text, m.start()):
-            hits.append(("bank_account", m.start(), m.end()))
+    for pattern in (ACCOUNT_PLAIN, ACCOUNT_GROUPED):
+        for m in pattern.finditer(text):
+            if context_before(ACCOUNT_CONTEXT, text, m.start()) and 10 <= len(re.sub(r"\D", "", m[0])) <= 14:
+                hits.append(("bank_account", m.start(), m.end()))
     hits += [("email", m.start(), m.end()) for m in EMAIL.finditer(text)]
     hits += [("passport", m.start(), m.end()) for m in PASSPORT_KR.finditer(text)]
     for m in PASSPORT_GENERIC.finditer(text):
         if context_before(PASSPORT_CONTEXT, text, m.start(), 30):
             hits.append(("passport", m.start(), m.end()))
     for m in IPV4.finditer(text):
-        if all(int(part) <= 255 for part in m.group().split(".")):
+        if all(int(part) <= 255 for part in m.group().split(".")) and not version_quad(text, m.start(), m.end()):
             hits.append(("ip", m.start(), m.end()))
     for m in IPV6.finditer(text):
         if _any_ipv6(m.group()):
@@ -148,23 +195,28 @@ def _any_ipv6(candidate: str) -> bool:
 
 
 def value_ok(kind: str, sample: Sample, start: int, value: str) -> bool:
-    """The labelled value, on its own, is a valid instance of its type."""
-    text = sample.text
+    """The labelled value, on its own, is a valid instance of its type (read in NFKC, like the whole text); a
+    six- or seven-digit registration value is one part of a two-part number."""
+    text, value = plain(sample.text), plain(value)
+    end = start + len(value)
     checks: dict[str, Callable[[], bool]] = {
-        "rrn": lambda: reg_number_ok("rrn", text, start, value),
-        "frn": lambda: reg_number_ok("frn", text, start, value),
+        "rrn": lambda: reg_number_ok("rrn", text, start, value) or ("rrn", start, end) in split_registrations(text),
+        "frn": lambda: reg_number_ok("frn", text, start, value) or ("frn", start, end) in split_registrations(text),
         "phone": lambda: PHONE.fullmatch(value) is not None,
         "card": lambda: card_ok(value),
         "bank_account": lambda: (
             re.fullmatch(ACCOUNT_SHAPES, value) is not None
-            or (re.fullmatch(r"\d{10,14}", value) is not None and context_before(ACCOUNT_CONTEXT, text, start))
+            or (
+                bool(ACCOUNT_PLAIN.fullmatch(value) or ACCOUNT_GROUPED.fullmatch(value))
+                and context_before(ACCOUNT_CONTEXT, text, start)
+            )
         ),
         "email": lambda: EMAIL.fullmatch(value) is not None and FAKE_DOMAIN.search(value.split("@")[1]) is not None,
         "passport": lambda: (
             PASSPORT_KR.fullmatch(value) is not None
             or (PASSPORT_GENERIC.fullmatch(value) is not None and context_before(PASSPORT_CONTEXT, text, start, 30))
         ),
-        "ip": lambda: ip_ok(value),
+        "ip": lambda: ip_ok(value) and not version_quad(text, start, end),
         "aws_access_key": lambda: AWS_KEY.fullmatch(value) is not None,
         "aws_secret_key": lambda: AWS_SECRET.fullmatch(value) is not None and is_secret(value),
         "slack_token": lambda: SLACK.fullmatch(value) is not None,
@@ -173,7 +225,7 @@ def value_ok(kind: str, sample: Sample, start: int, value: str) -> bool:
 
 
 def card_ok(value: str) -> bool:
-    digits = re.sub(r"[ -]", "", value)
+    digits = re.sub(r"\D", "", value)
     return bool(CARD_SHAPE.fullmatch(value) and CARD_PREFIX.match(digits) and luhn_ok(digits))
 
 
@@ -298,8 +350,8 @@ def test_rrn_and_frn_pass_the_checksum_or_follow_a_context_word() -> None:
     seen = Counter[str]()
     for s in SAMPLES:
         for kind, a, b in s.spans():
-            if kind in ("rrn", "frn"):
-                value = s.text[a:b]
+            if kind in ("rrn", "frn") and b - a > 7:  # the parts of a two-part number: test_two_part_registrations
+                value = plain(s.text[a:b])
                 passes = rrn_checksum_ok(value) if kind == "rrn" else frn_checksum_ok(value)
                 pattern = RRN_CONTEXT if kind == "rrn" else FRN_CONTEXT
                 assert passes or context_before(pattern, s.text, a), (s.id, value)
@@ -316,6 +368,70 @@ def test_cards_pass_luhn_and_cover_the_brands() -> None:
     for prefix in ("4", "5", "34|37", "35", "62", "9"):
         assert any(re.match(prefix, f) for f in firsts), prefix
     assert any(" " in c for c in cards) and any("-" in c for c in cards) and any(c.isdigit() for c in cards)
+
+
+def test_two_part_registrations() -> None:
+    """Each two-part number is labelled as its two parts, in order, and the reference reading finds exactly those;
+    some pass the checksum and some (post-2020) rely on the labels; across a line break, in both languages."""
+    pairs = Counter[str]()
+    for s in SAMPLES:
+        parts = [(k, a, b) for k, a, b in s.spans() if k in ("rrn", "frn") and b - a <= 7]
+        if not parts:
+            continue
+        text = plain(s.text)
+        assert sorted(parts, key=lambda p: p[1]) == split_registrations(text), s.id
+        for (kind, a, b), (_, c, d) in zip(parts[::2], parts[1::2], strict=True):
+            digits = text[a:b] + text[c:d]
+            ok = frn_checksum_ok(digits) if kind == "frn" else rrn_checksum_ok(digits)
+            pairs.update([kind, s.lang, "checksum" if ok else "labels"] + (["newline"] if "\n" in text[b:c] else []))
+            pairs["full-width"] += s.text[a:b] != text[a:b]
+    assert pairs["rrn"] + pairs["frn"] >= 10 and pairs["frn"] >= 2, pairs
+    for key in ("ko", "en", "checksum", "labels", "newline", "full-width"):
+        assert pairs[key] >= 1, (key, pairs)
+
+
+def test_folding_keeps_offsets() -> None:
+    """NFKC of every sample has the same length, so spans in the folded reading are spans in the text."""
+    assert all(len(plain(s.text)) == len(s.text) for s in SAMPLES)
+
+
+FULL_WIDTH = r"[\uff01-\uff5e]"
+VERSION_WORD = r"(?i)release|version|build|firmware|버전|빌드|패치|펌웨어|v\d"
+FORMS = [
+    # (form, entity type, pattern on a positive value ("text:" = on its sample's text), pattern on a look-alike's
+    #  text, min positives, min look-alikes); patterns see the raw value / text
+    ("full-width", "*", FULL_WIDTH, FULL_WIDTH, 8, 6),
+    ("international prefix", "phone", r"^(?:\+|[0０]{2})?[8８][2２][ -－]", r"(?<![\d+])(?:00)?82[- .]\d", 8, 3),
+    ("area code with ')'", "phone", r"^[0０]\d{1,2}\)", r"(?<![(\d])0\d{1,2}\)", 4, 1),
+    (
+        "card with dots or mixed separators",
+        "card",
+        r"\d\.\d|\d-\d.*\d \d|\d \d.*\d-\d",
+        r"\d{4}[.]\d{4}|\d{4} \d{4}-",
+        6,
+        3,
+    ),
+    ("account with spaces or dots", "bank_account", r"\d[ .]\d", r"\d{2,}[ .]\d{3,}", 9, 6),
+    ("IDN e-mail", "email", r"[^\x00-\x7f]@|@[^\x00-\x7f]|xn--", r"[^\x00-\x7f]@|@[^\x00-\x7f]|＠", 6, 4),
+    ("version next to a dotted quad", "ip", "text:" + VERSION_WORD, VERSION_WORD, 2, 10),
+]
+
+
+@pytest.mark.parametrize(
+    ("form", "kind", "value_re", "text_re", "positive", "negative"), FORMS, ids=[f[0] for f in FORMS]
+)
+def test_the_typed_forms_of_issue_12_are_covered(
+    form: str, kind: str, value_re: str, text_re: str, positive: int, negative: int
+) -> None:
+    """How people really type PII (issue 12 §7): each form has positives and look-alikes, in both languages."""
+    on_text = value_re.startswith("text:")
+    pattern = re.compile(value_re.removeprefix("text:"))
+    values = [
+        s for s in SAMPLES for t, v in s.entities if kind in ("*", t) and pattern.search(s.text if on_text else v)
+    ]
+    looks = [s for s in SAMPLES if s.lookalike and (kind == "*" or kind in s.lookalike) and re.search(text_re, s.text)]
+    assert len(values) >= positive and len(looks) >= negative, (form, len(values), len(looks))
+    assert langs(values) == set(LANGS) and (negative < 2 or langs(looks) == set(LANGS)), form
 
 
 def test_card_lookalike_digit_runs_fail_luhn() -> None:

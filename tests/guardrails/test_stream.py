@@ -53,3 +53,16 @@ def test_a_blocked_value_stops_the_stream_before_it(local: LocalPolicy) -> None:
     verdict = guard.finish()
     assert verdict.blocked and AWS_KEY not in guard.text and AWS_KEY[:8] not in guard.text
     assert "More text after it" not in guard.text and guard.text.startswith("Here is the config.")
+
+
+@pytest.mark.parametrize("size", [1, 4, 9])
+def test_a_two_part_registration_number_is_masked_in_both_parts_while_streaming(local: LocalPolicy, size: int) -> None:
+    front, back = RRN.split("-")
+    answer = "확인 결과입니다. " * 12 + f"앞자리 {front},\n뒷자리 {back} 로 조회했습니다. " + "끝. " * 40
+    shown: list[str] = []
+    guard = StreamGuard(local, shown.append, "ko")
+    for i in range(0, len(answer), size):
+        guard(answer[i : i + size])
+        assert front not in "".join(shown) and back not in "".join(shown)
+    guard.finish()
+    assert "앞자리 [주민등록번호],\n뒷자리 [주민등록번호] 로 조회했습니다." in guard.text
