@@ -25,6 +25,7 @@ class Criteria:
     mode: Mode = Mode.on_demand
     max_price: Decimal | None = None
     include_legacy: bool = False
+    only_legacy: bool = False  # "legacy models": just those
     languages: frozenset[str] = frozenset()  # ISO codes the model's source must name (or at least say "many")
 
 
@@ -66,6 +67,8 @@ def offered_in(model: Model, region: str) -> bool:
 
 def matches(model: Model, c: Criteria) -> bool:
     if model.lifecycle == "legacy" and not c.include_legacy and not c.members:
+        return False
+    if c.only_legacy and model.lifecycle != "legacy":
         return False
     checks = (
         not c.members or model.key in c.members,

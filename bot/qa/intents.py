@@ -290,6 +290,8 @@ UNAPPLIED_WORDS: dict[str, tuple[str, ...]] = {
     "speed": ("빠른", "빠르", "빨리", "속도", "fast", "fastest", "quick", "speed"),
     "quality": ("정확", "성능 좋은", "똑똑한", "품질 좋은", "accurate", "accuracy", "smart", "smartest"),
 }
+LEGACY_TOO_WORDS = ("포함", "함께", "같이", "including", "include", "too", "also", "as well")
+LEGACY_WORDS = ("legacy", "레거시", "지원 종료", "deprecated", "구버전", "이전 세대", "old models", "older models")
 # Words that make a language or task question a request for models ("model for Korean summarisation").
 MODEL_ASK_WORDS = (
     *("모델", "추천", "싼", "저렴", "어떤 게 좋"),

@@ -54,6 +54,7 @@ class Query:
     providers: set[str] = field(default_factory=set)
     min_context: int | None = None
     languages: set[str] = field(default_factory=set)  # languages the model must handle ("한국어 요약")
+    legacy: bool = False  # "legacy models", "레거시 포함": legacy models are listed too (and marked)
     tasks: list[str] = field(default_factory=list)  # summarize, translate, rag, ...
     unapplied: list[str] = field(default_factory=list)  # stated requirements the catalog has no data for
     max_price: Decimal | None = None
@@ -253,6 +254,7 @@ class QuestionParser:
         q.languages = set(first_of(norm, V.LANGUAGE_WORDS))
         q.tasks = first_of(norm, V.TASK_WORDS)
         q.unapplied = first_of(norm, V.UNAPPLIED_WORDS)
+        q.legacy = has_any(norm, V.LEGACY_WORDS)
 
     def _read_quantities(self, q: Query, norm: str) -> None:
         found = find_quantities(norm)
@@ -349,6 +351,8 @@ def choose_intent(q: Query, norm: str) -> Intent:
         return Intent.compare
     if Intent.recommend in words or (not named and q.workload and Intent.estimate in words):
         return Intent.recommend
+    if not named and q.legacy:
+        return Intent.list_models  # "legacy models", "레거시 모델 목록"
     if not named and (q.languages or q.tasks) and has_any(norm, V.MODEL_ASK_WORDS):
         return Intent.recommend  # "model for Korean summarisation", "스페인어 번역에 싼 모델"
     if named and (q.workload or q.images or q.seconds):

@@ -31,6 +31,11 @@ def L(lang: str, ko: str, en: str) -> str:
     return ko if lang == "ko" else en
 
 
+def marked_name(model: Model, lang: str) -> str:
+    """The model's name, with "(legacy)" when AWS has moved it to legacy."""
+    return model.name + (L(lang, " (레거시)", " (legacy)") if model.lifecycle == "legacy" else "")
+
+
 MODE_LABEL = {
     Mode.on_demand: ("온디맨드", "On-demand"),
     Mode.batch: ("배치", "Batch"),

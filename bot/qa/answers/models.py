@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.catalog import pricing
 from bot.catalog.schema import Mode, Model, PriceEntry, Unit
 from bot.catalog.search import Criteria, Ranked, SearchResult, availability_in, search
@@ -17,6 +19,7 @@ from bot.qa.answers.common import (
     correction_notes,
     item_sources,
     label,
+    marked_name,
     model_region,
     per_1m,
     region_note,
@@ -25,6 +28,7 @@ from bot.qa.answers.common import (
 )
 from bot.qa.format import context, usd
 from bot.qa.parse import Query
+from bot.qa.text import has_any
 
 FEATURES = (
     "streaming",
@@ -280,6 +284,8 @@ def criteria_of(ctx: Ctx, q: Query, default_kinds: frozenset[str] = frozenset())
         features=frozenset(features),
         min_context=q.min_context or task_context(q),
         languages=frozenset(q.languages),
+        include_legacy=q.legacy,
+        only_legacy=q.legacy and not has_any(q.norm, V.LEGACY_TOO_WORDS),
         providers=frozenset(q.providers),
         kinds=kinds or (default_kinds if not members else frozenset()),
         members=members,
@@ -387,6 +393,7 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
         )
     notes = [moved] if moved else list(region_note(ctx, q))
     notes.extend(_requirement_notes(ctx, q, result, lang))
+    notes.extend(_hidden_legacy(ctx, q, crit, region, lang))
     left = max(0, len(main) - limit) + max(0, len(side) - limit)
     if left:
         notes.append(
@@ -397,7 +404,8 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
             )
         )
     if result.unpriced:
-        names = ", ".join(m.name for m in result.unpriced[:8])
+        more = len(result.unpriced) - 8
+        names = ", ".join(m.name for m in result.unpriced[:8]) + (L(lang, f" 외 {more}개", f" (+{more} more)") if more > 0 else "")
         notes.append(
             L(
                 lang,
@@ -445,7 +453,24 @@ def _figure(r: Ranked, lang: str) -> str:
 
 def _ranked_row(ctx: Ctx, r: Ranked, lang: str) -> tuple[str, ...]:
     status = label(STATUS_LABEL, r.availability.status, lang) if r.availability else L(lang, "가격 있음", "priced")
-    return (r.model.name, _figure(r, lang), context(r.model.context_window), status)
+    return (marked_name(r.model, lang), _figure(r, lang), context(r.model.context_window), status)
+
+
+def _hidden_legacy(ctx: Ctx, q: Query, crit: Criteria, region: str, lang: str) -> list[str]:
+    """How many legacy models the list left out, and how to see them."""
+    if crit.include_legacy or crit.members:
+        return []
+    shown = search(ctx.catalog, replace(crit, include_legacy=True), region, q.workload)
+    hidden = [r.model.name for r in shown.ranked if r.model.lifecycle == "legacy"]
+    if not hidden:
+        return []
+    return [
+        L(
+            lang,
+            f"레거시 모델 {len(hidden)}개는 빼고 보여 줍니다 ({', '.join(hidden[:4])}{' 등' if len(hidden) > 4 else ''}): 질문에 '레거시'를 넣으면 함께 표시합니다.",
+            f"{len(hidden)} legacy models are left out ({', '.join(hidden[:4])}{', …' if len(hidden) > 4 else ''}): add 'legacy' to the question to list them too.",
+        )
+    ]
 
 
 def _constraints_line(ctx: Ctx, q: Query, crit: Criteria, lang: str, region: str) -> str:

@@ -23,6 +23,7 @@ from bot.qa.answers.common import (
     correction_notes,
     item_sources,
     label,
+    marked_name,
     model_region,
     per_1m,
     region_note,
@@ -67,7 +68,7 @@ def price_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
     return Answer(
         intent="price",
         lang=lang,
-        title=f"{model.name} — {L(lang, '가격', 'prices')} ({unit})",
+        title=f"{marked_name(model, lang)} — {L(lang, '가격', 'prices')} ({unit})",
         lines=tuple(lines),
         table=Table(columns, tuple(rows)) if rows else None,
         notes=tuple(notes),
