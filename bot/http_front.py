@@ -72,6 +72,7 @@ class SlackFront:
         checked = refusal or check_payload(body, headers.get("content-type", "").split(";")[0].strip() or None)
         if isinstance(checked, Refusal):
             return await self._refuse(scope, send, checked, len(body))
+        log.debug("passing a request to Bolt", extra={"path": scope.get("path"), "bytes": len(body)})
         query = scope.get("query_string", b"").decode("latin-1")
         response = await self._in_pool(self._dispatch, checked, query, scope.get("headers", []))
         await _send(send, response.status, response.body.encode(), _bolt_headers(response))

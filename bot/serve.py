@@ -24,6 +24,7 @@ from bot.digest.assemble import make_job
 from bot.digest.job import Scheduler
 from bot.errors import ConfigError, StartupError
 from bot.http_front import Asgi, SlackFront
+from bot.http_worker import WORKER_CLASS
 from bot.logs import configure
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -108,7 +109,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
         self._options: dict[str, Any] = {
             "bind": f"0.0.0.0:{settings.server.port}",
             "workers": settings.server.http_workers,
-            "worker_class": "asgi",
+            "worker_class": WORKER_CLASS,
             "asgi_loop": "asyncio",
             "asgi_lifespan": "off",
             "timeout": 60,
