@@ -44,7 +44,7 @@ GOAL_P99_MS = 1000.0
 SLACK_LIMIT_MS = 3000.0
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=20.0, help="signed commands a second (default 20)")
     parser.add_argument("--seconds", type=float, default=30.0, help="how long commands are sent (default 30)")
@@ -52,7 +52,7 @@ def main() -> int:
     parser.add_argument("--garbage-rate", type=float, default=50.0, help="garbage requests a second (default 50)")
     add_serve_options(parser)
     parser.set_defaults(concurrency=10)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     args.requests = round(args.rate * args.seconds)
     if args.requests < 1 or args.concurrency < 1 or args.slow < 0 or args.garbage_rate < 0:
         parser.error("--rate × --seconds and --concurrency must be at least 1, --slow and --garbage-rate at least 0")
