@@ -46,13 +46,8 @@ from bot.guardrails.pii import PiiDetector
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ("rrn", "frn", "passport", "card", "ip")
-PRESIDIO_TYPES = {
-    "KR_RRN": "rrn",
-    "KR_FRN": "frn",
-    "KR_PASSPORT": "passport",
-    "CREDIT_CARD": "card",
-    "IP_ADDRESS": "ip",
-}
+PRESIDIO_TYPES = {"KR_RRN": "rrn", "KR_FRN": "frn", "KR_PASSPORT": "passport", "CREDIT_CARD": "card",
+                  "IP_ADDRESS": "ip"}
 PRESIDIO_THRESHOLDS = (0.0, 0.5)
 GOAL_P99_MS = 1.0
 GOAL_BUILD_MS = 10.0
@@ -102,9 +97,8 @@ def _registration(birth: str, first: str, serial: str, *, foreigner: bool = Fals
 
 def _card(prefix: str, length: int, sizes: tuple[int, ...] = (), sep: str = " ") -> str:
     partial = prefix + "3" * (length - 1 - len(prefix))
-    total = sum(
-        (d * 2 - 9 if d > 4 else d * 2) if i % 2 == 0 else d for i, d in enumerate(int(c) for c in reversed(partial))
-    )
+    total = sum((d * 2 - 9 if d > 4 else d * 2) if i % 2 == 0 else d
+                for i, d in enumerate(int(c) for c in reversed(partial)))
     number = partial + str((10 - total % 10) % 10)
     if not sizes:
         return number
@@ -211,11 +205,8 @@ def presidio(threshold: float) -> Engine | None:
     registry = RecognizerRegistry(supported_languages=["ko"])
     for cls in (KrRrnRecognizer, KrFrnRecognizer, KrPassportRecognizer, CreditCardRecognizer, IpRecognizer):
         registry.add_recognizer(cls(supported_language="ko"))
-    engine = AnalyzerEngine(
-        registry=registry,
-        supported_languages=["ko"],
-        nlp_engine=NoOpNlpEngine(models=[{"lang_code": "ko", "model_name": "noop"}]),
-    )
+    engine = AnalyzerEngine(registry=registry, supported_languages=["ko"],
+                            nlp_engine=NoOpNlpEngine(models=[{"lang_code": "ko", "model_name": "noop"}]))
 
     def find(text: str) -> list[Span]:
         results = engine.analyze(text, language="ko", score_threshold=threshold)
@@ -232,23 +223,13 @@ def cold_start(code: str, runs: int) -> dict[str, float]:
     temporary PYTHONPYCACHEPREFIX (so neither engine is timed compiling source, whatever PYTHONDONTWRITEBYTECODE
     says, and nothing is written into the tree); the stdlib modules any real process has are preloaded."""
     with tempfile.TemporaryDirectory(prefix="bench-pii-pycache-") as cache_dir:
-        env = dict(
-            os.environ,
-            PYTHONPYCACHEPREFIX=cache_dir,
-            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        )
+        env = dict(os.environ, PYTHONPYCACHEPREFIX=cache_dir,
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         samples: list[dict[str, float]] = []
         for _ in range(runs + 1):
-            out = subprocess.run(
-                [sys.executable, "-c", _PRELOAD + code],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=True,
-            ).stdout
+            out = subprocess.run([sys.executable, "-c", _PRELOAD + code], cwd=ROOT, env=env, capture_output=True,
+                                 text=True, timeout=60, check=True).stdout
             samples.append(json.loads(out.strip().splitlines()[-1]))
     return {key: statistics.median(s[key] for s in samples[1:]) for key in samples[0]}
 
@@ -327,15 +308,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     message, data = latency_message(), labelled()
     have_presidio = presidio(0.0) is not None
-    print(
-        f"python {sys.version.split()[0]} ({sys.executable}); message {len(message)} characters; "
-        f"{len(data)} labelled strings, {sum(len(labels) for _, labels in data)} entities"
-    )
+    print(f"python {sys.version.split()[0]} ({sys.executable}); message {len(message)} characters; "
+          f"{len(data)} labelled strings, {sum(len(labels) for _, labels in data)} entities")
 
-    print(
-        f"\nimport + construction (fresh interpreter with bytecode cached and common stdlib modules loaded, "
-        f"median of {args.cold}):"
-    )
+    print(f"\nimport + construction (fresh interpreter with bytecode cached and common stdlib modules loaded, "
+          f"median of {args.cold}):")
     cold = cold_start(_OURS_COLD, args.cold)
     print(f"  ours      import {cold['import_ms']:8.1f} ms  build {cold['build_ms']:7.1f} ms")
     ours_build = cold["import_ms"] + cold["build_ms"]
@@ -370,37 +347,25 @@ def main(argv: list[str] | None = None) -> int:
 
     if have_presidio:
         total, top = installed_mb("presidio-analyzer")
-        print(
-            f"\ninstalled size of presidio-analyzer and its requirements: {total:.0f} MB "
-            f"(largest: {', '.join(f'{n} {mb:.0f} MB' for n, mb in top)})"
-        )
+        print(f"\ninstalled size of presidio-analyzer and its requirements: {total:.0f} MB "
+              f"(largest: {', '.join(f'{n} {mb:.0f} MB' for n, mb in top)})")
     else:
-        print(
-            "\npresidio-analyzer is not installed in this interpreter, so only our engine is reported. To compare, "
-            "install it in a separate venv (not the project's): `python -m venv /tmp/pv && /tmp/pv/bin/pip install "
-            "presidio-analyzer`, then `PYTHONPATH=$PWD /tmp/pv/bin/python -m benchmarks.bench_pii_engines` "
-            "(or `.venv/bin/pip install presidio-analyzer` if you accept it in this venv)."
-        )
+        print("\npresidio-analyzer is not installed in this interpreter, so only our engine is reported. To compare, "
+              "install it in a separate venv (not the project's): `python -m venv /tmp/pv && /tmp/pv/bin/pip install "
+              "presidio-analyzer`, then `PYTHONPATH=$PWD /tmp/pv/bin/python -m benchmarks.bench_pii_engines` "
+              "(or `.venv/bin/pip install presidio-analyzer` if you accept it in this venv).")
     ours_size = sum((ROOT / "bot" / "guardrails" / f).stat().st_size for f in ("pii.py", "checksums.py", "findings.py"))
     print(f"ours: {ours_size / 1e3:.0f} kB of stdlib-only source")
-    print(
-        "not compared: presidio's EmailRecognizer and anything built on tldextract (it downloads the public suffix "
-        "list from the internet on first use); phone, bank account and secrets (no Korean presidio recognizers)"
-    )
+    print("not compared: presidio's EmailRecognizer and anything built on tldextract (it downloads the public suffix "
+          "list from the internet on first use); phone, bank account and secrets (no Korean presidio recognizers)")
 
     hits = sum(v[0] for v in ours_table.values())
     wanted = sum(v[1] for v in ours_table.values())
-    ok = (
-        ours_p99 < GOAL_P99_MS
-        and ours_build < GOAL_BUILD_MS
-        and hits == wanted
-        and (best_presidio_fp is None or sum(v[2] for v in ours_table.values()) <= best_presidio_fp)
-    )
-    print(
-        f"\ngoal: ours p99 < {GOAL_P99_MS:.0f} ms ({ours_p99:.3f}), import + build < {GOAL_BUILD_MS:.0f} ms "
-        f"({ours_build:.1f}), every labelled entity found ({hits}/{wanted}), no more false positives than "
-        f"presidio: {'PASS' if ok else 'MISS'}"
-    )
+    ok = ours_p99 < GOAL_P99_MS and ours_build < GOAL_BUILD_MS and hits == wanted and \
+        (best_presidio_fp is None or sum(v[2] for v in ours_table.values()) <= best_presidio_fp)
+    print(f"\ngoal: ours p99 < {GOAL_P99_MS:.0f} ms ({ours_p99:.3f}), import + build < {GOAL_BUILD_MS:.0f} ms "
+          f"({ours_build:.1f}), every labelled entity found ({hits}/{wanted}), no more false positives than "
+          f"presidio: {'PASS' if ok else 'MISS'}")
     return 0
 
 

@@ -1,12 +1,13 @@
 """HTTP mode's ASGI application: every request is read whole, bounded and checked before a thread runs Bolt.
 
-gunicorn's asyncio worker reads the headers (bounded by its limit_request_* settings); this app then reads the
-body on the event loop, refusing it with 413 when Content-Length (or what has arrived) exceeds
-BRA_HTTP_MAX_BODY_BYTES, and with 408 when it has not arrived within BRA_HTTP_READ_TIMEOUT_S. A slow or hostile
-client thus holds a coroutine, never a thread. The raw bytes must carry Slack's signature (401 otherwise) and
-parse as Bolt expects (400 otherwise, bot/slack_request.py); only then does a thread of the pool (BRA_HTTP_THREADS)
-dispatch the request to Bolt, which acks at once. Each refusal is one log line: path, status, reason, size and
-client address, never the body. `/healthz` and `/readyz` answer as in bot/web.py.
+gunicorn's asyncio worker reads the headers (bounded by its limit_request_* settings and, bot/http_worker.py, a
+deadline); this app then reads the body on the event loop, refusing it with 413 when Content-Length (or what has
+arrived) exceeds BRA_HTTP_MAX_BODY_BYTES, and with 408 when it has not arrived within BRA_HTTP_READ_TIMEOUT_S. A
+slow or hostile client thus holds a coroutine, never a thread. The raw bytes must carry Slack's signature (401
+otherwise) and parse as Bolt expects (400 otherwise, bot/slack_request.py); only then does a thread of the pool
+(BRA_HTTP_THREADS) dispatch the request to Bolt, which acks at once (and does not check the signature again:
+`create_app(verified_upstream=True)`). Each refusal is one log line: path, status, reason, size and client
+address, never the body. `/healthz` and `/readyz` answer as in bot/web.py.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ def prepare(settings: Settings) -> tuple[Services, App]:
     require(client, settings.redis)
     services = build_services(settings, client)
     try:
-        app = create_app(services)
+        app = create_app(services, verified_upstream=not settings.slack.socket_mode)
     except SlackBoltError as exc:
         raise StartupError(
             f"Slack refused the bot token or did not answer at {settings.slack.api_url} ({exc}). "

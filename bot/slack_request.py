@@ -48,8 +48,10 @@ def check_signature(body: bytes, headers: Mapping[str, str], secret: bytes, now:
 
 
 def check_payload(body: bytes, content_type: str | None) -> str | Refusal:
-    """The body as text when Bolt can parse it into an object (Bolt's own rules: JSON when the content type says
-    so or it starts with `{`, else a form, whose `payload` field is JSON); 400 otherwise."""
+    """The body as text for Bolt when it parses into an object (Bolt's rules: JSON when the content type says so
+    or it starts with `{`, else a form, whose `payload` field is JSON); 400 otherwise. Bolt takes any form that
+    merely contains the word "payload" for one with a `payload` field; such a form is handed over re-encoded so
+    that Bolt reads it whole (its signature was checked over the original bytes)."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -60,7 +62,9 @@ def check_payload(body: bytes, content_type: str | None) -> str | Refusal:
         return text if _is_object(text) else Refusal(400, "malformed JSON")
     if "payload" in text:
         payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
-        if payload is not None and not _is_object(payload):
+        if payload is None:  # e.g. `/bedrock explain payload`, which Bolt would parse as an empty form
+            return text.replace("payload", "%70ayload")  # the same form, percent-encoded where Bolt looks
+        if not _is_object(payload):
             return Refusal(400, "malformed payload")
     return text
 

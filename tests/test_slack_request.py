@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
+from slack_bolt.request.internals import parse_body
 
 from bot.slack_request import MAX_DEPTH, Refusal, check_payload, check_signature
 from tests.support import slack_requests as sr
@@ -75,3 +76,12 @@ def test_malformed_payloads_are_refused_with_400(body: str, content_type: str | 
 )
 def test_what_slack_sends_passes_as_text(body: str, content_type: str) -> None:
     assert check_payload(body.encode(), content_type) == body
+
+
+def test_a_form_that_merely_mentions_payload_reaches_bolt_whole() -> None:
+    body = sr.command_body("explain payload", response_url="http://127.0.0.1/r")
+    assert parse_body(body, sr.FORM) == {}  # what Bolt makes of it: the command is lost
+    text = check_payload(body.encode(), sr.FORM)
+    assert isinstance(text, str)
+    assert parse_body(text, sr.FORM)["text"] == "explain payload"
+    assert parse_body(text, sr.FORM) == dict(parse_qsl(body, keep_blank_values=True))

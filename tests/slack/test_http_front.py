@@ -217,6 +217,13 @@ def test_slow_clients_hold_no_thread_and_slack_is_still_answered(front: Front) -
         front.slack.wait_until(lambda calls: any(c.path == f"/response/{name}" for c in calls), timeout=30)
 
 
+def test_a_command_whose_text_says_payload_is_answered(front: Front) -> None:
+    name = f"payload-{uuid.uuid4().hex[:8]}"
+    body, headers = signed_command("explain payload", response_url=front.slack.response_url(name))
+    assert http_request(front.url, "POST", "/slack/commands", body, headers)[0] == 200
+    front.slack.wait_until(lambda calls: any(c.path == f"/response/{name}" for c in calls), timeout=30)
+
+
 def test_health_checks_answer_and_slack_paths_want_post(front: Front) -> None:
     assert http_request(front.url, "GET", "/healthz")[0] == 200
     assert json.loads(http_request(front.url, "GET", "/readyz")[1])["redis"] == "ok"
