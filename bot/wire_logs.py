@@ -2,7 +2,8 @@
 
 Libraries log raw request and response bodies at DEBUG — a user's message as Slack delivered it, a model's answer
 as Bedrock returned it, both before the guardrails masked them — and Bolt also quotes bodies at INFO and WARNING
-("Invalid request signature detected (… body: …)", "Unhandled request ({…})", a middleware that skipped next()).
+("Invalid request signature detected (… body: …)", "Unhandled request ({…})", a middleware that skipped next(),
+Socket Mode's "Unsuccessful Bolt execution result (… body: …)").
 Two guards:
 
 - `keep_wire_quiet()` (run when the `bot` package is imported, so every entry point and test gets it) sets the
@@ -30,10 +31,11 @@ WIRE_LOGGERS = (
     "langchain_aws",
 )
 OWN_LOGGERS = ("bot", "handlers", "benchmarks", "__main__")
-# Bolt's messages that quote a request: what stays is the text before the quote.
+# Bolt's and slack_sdk's messages at INFO or above that quote a request or a frame: what stays is the text before
+# the quote.
 _QUOTING = re.compile(
     r"^(Invalid request signature detected|Unhandled request|A global middleware \(\w+\) skipped calling either"
-    r"|request body|Request body)\b"
+    r"|Unsuccessful Bolt execution result|Received an unsupported data frame|request body|Request body)\b"
 )
 
 

@@ -91,3 +91,20 @@ def test_libraries_log_nothing_below_info_whatever_their_level(
     err = capsys.readouterr().err
     assert RRN not in err
     assert "ours at debug" in err and "theirs at info" in err
+
+
+@pytest.mark.parametrize(
+    ("logger", "message"),
+    [
+        ("slack_bolt.App", f"Unhandled request ({{'type': 'block_suggestion', 'value': '{RRN}'}})"),
+        ("slack_bolt.App", f"A global middleware (inject) skipped calling either `next()` or `next_()` ({RRN})"),
+        ("slack_sdk.socket_mode.builtin.client", f"Unsuccessful Bolt execution result (status: 404, body: {RRN})"),
+        ("slack_sdk.socket_mode.builtin.connection", f"Received an unsupported data frame (payload: {RRN})"),
+    ],
+)
+def test_library_messages_that_quote_a_request_lose_the_quote(
+    debug_logging: None, capsys: pytest.CaptureFixture[str], logger: str, message: str
+) -> None:
+    logging.getLogger(logger).warning(message)
+    err = capsys.readouterr().err
+    assert "(request details not logged)" in err and RRN not in err
