@@ -8,6 +8,8 @@ Run: .venv/bin/python -m pytest tests/slack/test_http_front.py -q   (needs a Red
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import socket
 import tempfile
@@ -124,9 +126,6 @@ def a_mention(text: str = "<@U0BOT> Nova Pro 가격") -> str:
 
 def signed_raw(body: bytes, content_type: str = sr.JSON, secret: str = SECRET) -> dict[str, str]:
     """Slack's headers for raw bytes (the helpers in tests/support sign text)."""
-    import hashlib
-    import hmac
-
     ts = str(int(time.time()))
     digest = hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
     return {"content-type": content_type, "x-slack-signature": f"v0={digest}", "x-slack-request-timestamp": ts}
@@ -188,7 +187,7 @@ def test_an_oversized_body_is_refused_with_413_before_it_is_read(front: Front) -
         assert status_of(sock) == 413
 
 
-def test_a_body_too_large_for_its_announced_length_is_413_as_well(front: Front) -> None:
+def test_a_chunked_body_over_the_limit_is_413_as_well(front: Front) -> None:
     head = "POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked"
     chunk = b"x" * (MAX_BODY + 1)
     with front.connect(f"{head}\r\n\r\n{len(chunk):x}\r\n".encode() + chunk + b"\r\n0\r\n\r\n") as sock:
