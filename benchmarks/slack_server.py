@@ -25,7 +25,7 @@ from collections import Counter as Tally
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import redis
@@ -145,17 +145,19 @@ def running_serve(
     *,
     startup_timeout: float = STARTUP_TIMEOUT_S,
     stop_timeout: float = STOP_TIMEOUT_S,
+    log: IO[bytes] | None = None,
 ) -> Iterator[str]:
     """Run serve (HTTP mode) on a free port with `serve_env(env_overrides)`; yield its base URL once /healthz
     answers 200. Raises `ServeFailed` (with serve's output) if it exits or does not answer within
     `startup_timeout`, or if it died on its own while in use. On leaving: SIGTERM to its process group, then
     SIGKILL after `stop_timeout`.
 
-    The overrides should set SLACK_API_URL (the mock) and REDIS_URL; PORT is picked unless given.
+    The overrides should set SLACK_API_URL (the mock) and REDIS_URL; PORT is picked unless given. serve's output
+    goes to `log` when given (a file the caller reads), else to a temporary file.
     """
     env = serve_env({"PORT": str(free_port()), **env_overrides})
     base_url = f"http://127.0.0.1:{env['PORT']}"
-    with tempfile.TemporaryFile(prefix="bra-serve-") as log:
+    with contextlib.nullcontext(log) if log is not None else tempfile.TemporaryFile(prefix="bra-serve-") as log:
         proc = subprocess.Popen(SERVE, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
         failed = True
         try:

@@ -1,5 +1,6 @@
 """Logging set-up: text or one JSON object per line (LOG_FORMAT), with the context fields handlers pass in
-`extra` (event_id, channel, user, correlation_id, …). Message text is never logged, only ids and sizes."""
+`extra` (event_id, channel, user, correlation_id, …). Message text is never logged, only ids and sizes; the
+handler's `WireFilter` (bot/wire_logs.py) keeps libraries from logging bodies, whatever LOG_LEVEL says."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import sys
 
 from bot.settings import LogSettings
+from bot.wire_logs import WireFilter
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
@@ -49,9 +51,10 @@ class TextFormatter(logging.Formatter):
 
 
 def configure(settings: LogSettings) -> None:
-    """Send every log record to stderr in the configured format and level."""
+    """Send every log record to stderr in the configured format and level (libraries: INFO at least)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if settings.format == "json" else TextFormatter())
+    handler.addFilter(WireFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.level)

@@ -1,6 +1,8 @@
 """`bedrock-assistant serve`: check the settings, Redis and the Slack token, then run the app.
 
-HTTP mode runs the WSGI app under gunicorn (threaded workers; never Bolt's development server). Socket Mode
+HTTP mode runs the ASGI front of bot/http_front.py under gunicorn's asyncio workers (never Bolt's development
+server): requests are read and checked on the event loop, then Bolt runs on a thread pool, so slow clients hold
+no thread. gunicorn's control socket is off (its default path is shared by every instance on the host). Socket Mode
 connects out to Slack and serves only the health checks on PORT. Start-up problems exit with a message that says
 what to set: missing tokens (78), Redis or Slack unreachable or the token refused (69).
 """
@@ -21,12 +23,14 @@ from bot.chat.bedrock import has_credentials
 from bot.digest.assemble import make_job
 from bot.digest.job import Scheduler
 from bot.errors import ConfigError, StartupError
+from bot.http_front import Asgi, SlackFront
+from bot.http_worker import WORKER_CLASS
 from bot.logs import configure
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.slack_app import create_app
 from bot.store.client import connect, require
-from bot.web import Wsgi, health_app, slack_app
+from bot.web import health_app
 from handlers.digest import slack_publisher
 
 log = logging.getLogger(__name__)
@@ -40,7 +44,7 @@ def prepare(settings: Settings) -> tuple[Services, App]:
     require(client, settings.redis)
     services = build_services(settings, client)
     try:
-        app = create_app(services)
+        app = create_app(services, verified_upstream=not settings.slack.socket_mode)
     except SlackBoltError as exc:
         raise StartupError(
             f"Slack refused the bot token or did not answer at {settings.slack.api_url} ({exc}). "
@@ -69,7 +73,8 @@ def serve(settings: Settings) -> int:
     if settings.slack.socket_mode:
         return _socket_mode(settings, services, app)
     log.info("serving Slack over HTTP", extra={"port": settings.server.port, "workers": settings.server.http_workers})
-    _Gunicorn(slack_app(app, services), settings).run()
+    secret = settings.slack.signing_secret.get_secret_value() if settings.slack.signing_secret else ""
+    _Gunicorn(SlackFront(app, services, secret, settings.server), settings).run()
     return 0
 
 
@@ -94,20 +99,28 @@ def start_digest(settings: Settings, services: Services, app: App) -> Scheduler 
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
-    """gunicorn embedded: threaded workers, the app built once before forking (state lives in Redis)."""
+    """gunicorn embedded: asyncio workers, the app built once before forking (state lives in Redis). Headers are
+    bounded by gunicorn's limits (request line 4 KiB, 100 fields of 8 KiB); gunicorn logs at INFO at least (at
+    DEBUG it would describe requests)."""
 
-    def __init__(self, wsgi: Wsgi, settings: Settings) -> None:
-        self._wsgi = wsgi
+    def __init__(self, asgi: Asgi, settings: Settings) -> None:
+        self._asgi = asgi
+        level = settings.log.level.lower()
         self._options: dict[str, Any] = {
             "bind": f"0.0.0.0:{settings.server.port}",
             "workers": settings.server.http_workers,
-            "worker_class": "gthread",
-            "threads": settings.server.http_threads,
+            "worker_class": WORKER_CLASS,
+            "asgi_loop": "asyncio",
+            "asgi_lifespan": "off",
             "timeout": 60,
             "graceful_timeout": 30,
             "keepalive": 5,
+            "limit_request_line": 4094,
+            "limit_request_fields": 100,
+            "limit_request_field_size": 8190,
+            "control_socket_disable": True,
             "accesslog": None,
-            "loglevel": settings.log.level.lower(),
+            "loglevel": "info" if level == "debug" else level,
         }
         super().__init__()
 
@@ -115,8 +128,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
         for key, value in self._options.items():
             self.cfg.set(key, value)
 
-    def load(self) -> Wsgi:
-        return self._wsgi
+    def load(self) -> Asgi:
+        return self._asgi
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -180,7 +180,24 @@ class ServerSettings(_Group):
         ge=1,
         le=1024,
         validation_alias=AliasChoices("BRA_HTTP_THREADS"),
-        description="request threads per worker; a request only acks, so a few dozen serve many users",
+        description="threads per worker running Bolt (the ack only) on a request read whole and checked; slow "
+        "clients never hold one",
+    )
+    http_max_body_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        le=16_777_216,
+        validation_alias=AliasChoices("BRA_HTTP_MAX_BODY_BYTES"),
+        description="largest request body accepted on /slack/*; larger ones get 413 before they are read "
+        "(Slack's payloads are far smaller)",
+    )
+    http_read_timeout_s: float = Field(
+        5.0,
+        gt=0,
+        le=60,
+        validation_alias=AliasChoices("BRA_HTTP_READ_TIMEOUT_S"),
+        description="seconds a client has to send a request body once its headers arrived; slower ones get 408 "
+        "(Slack sends at once and wants its ack within 3 s)",
     )
     listener_threads: int = Field(
         200,

@@ -61,8 +61,12 @@ def create_app(
     *,
     socket_mode: bool | None = None,
     executor: ThreadPoolExecutor | None = None,
+    verified_upstream: bool = False,
 ) -> App:
     """The Bolt app with every listener registered. Calls auth.test once (token check, the bot's own ids).
+
+    `verified_upstream`: requests reach Bolt only through HTTP mode's front (bot/http_front.py), which has checked
+    their signature over the raw bytes already, so Bolt does not check it again.
 
     `executor` runs the lazy listeners (default: BRA_LISTENER_THREADS threads); tests pass their own so they can
     wait for every piece of work to finish (`shutdown(wait=True)`).
@@ -74,7 +78,7 @@ def create_app(
     app = App(
         client=shared,
         signing_secret=secret,
-        request_verification_enabled=not socket,
+        request_verification_enabled=not (socket or verified_upstream),
         process_before_response=True,  # the ack function answers the request; slow work runs lazily
         listener_executor=executor
         or ThreadPoolExecutor(max_workers=services.settings.server.listener_threads, thread_name_prefix="bra-listener"),

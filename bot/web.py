@@ -1,8 +1,9 @@
-"""The WSGI application of HTTP mode: Slack's request URLs plus health and readiness checks.
+"""Slack's request paths and the health and readiness checks, shared by both modes.
 
 `/slack/events`, `/slack/commands` and `/slack/actions` all go to Bolt (one Request URL is enough; the others
-let an operator split them in the app manifest). `/healthz`: the process is up. `/readyz`: Redis answers and the
-catalog is loaded — 503 otherwise, so a load balancer stops sending Slack traffic to a replica that cannot answer.
+let an operator split them in the app manifest); HTTP mode serves them from bot/http_front.py. `/healthz`: the
+process is up. `/readyz`: Redis answers and the catalog is loaded — 503 otherwise, so a load balancer stops sending
+Slack traffic to a replica that cannot answer. `health_app` is the WSGI app of the health port in Socket Mode.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
-
 from bot.services import Services
 from bot.store.client import answers
 
@@ -21,7 +19,6 @@ if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
 SLACK_PATHS = ("/slack/events", "/slack/commands", "/slack/actions")
-EVENTS_PATH = SLACK_PATHS[0]
 
 Wsgi = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]
 
@@ -41,8 +38,8 @@ def readiness(services: Services) -> tuple[bool, dict[str, Any]]:
     }
 
 
-def health_app(services: Services, slack: Wsgi | None = None) -> Wsgi:
-    """The WSGI app: health checks, and (when `slack` is given) Slack's paths. Anything else is 404."""
+def health_app(services: Services) -> Wsgi:
+    """The WSGI app of Socket Mode's health port: the two checks; anything else is 404."""
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -51,13 +48,6 @@ def health_app(services: Services, slack: Wsgi | None = None) -> Wsgi:
         if path == "/readyz":
             ok, detail = readiness(services)
             return _json(start_response, "200 OK" if ok else "503 Service Unavailable", detail)
-        if slack is not None and path in SLACK_PATHS:
-            return slack({**environ, "PATH_INFO": EVENTS_PATH}, start_response)
         return _json(start_response, "404 Not Found", {"error": "not found"})
 
     return application
-
-
-def slack_app(app: App, services: Services) -> Wsgi:
-    """HTTP mode's whole WSGI app: Bolt behind `/slack/*`, plus the health checks."""
-    return health_app(services, SlackRequestHandler(app, path=EVENTS_PATH))

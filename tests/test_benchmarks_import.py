@@ -12,6 +12,7 @@ BENCHMARKS = [
     "bench_chat_tokens",
     "bench_digest",
     "bench_guardrails",
+    "bench_hostile_http",
     "bench_pii_engines",
     "bench_usage_record",
 ]
