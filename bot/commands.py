@@ -5,7 +5,8 @@ for a model: `try`, a thread bound to a model, a named model, or a free-form que
 or a `CompareAsk` (`compare <m1,m2> <prompt>`). Front ends run the asks through `services.chat` / `.comparer`
 and render the results.
 
-Every message and command line first passes the input guardrails (`_screened`): routing, the catalog, memory and
+Every message and command line is first cleaned of control bytes and lone surrogates, then passes the input
+guardrails (`_screened`): routing, the catalog, memory and
 models see only the masked text, and a blocked message raises `GuardBlocked`. Routing of a message, most specific
 first: a command → `reset` in a thread → `<model>: prompt` → a thread bound
 to a model → a question the catalog answers → the catalog assistant (a model with the catalog as tools).
@@ -38,6 +39,7 @@ from bot.qa.commands import (
     unknown_subcommand,
 )
 from bot.qa.text import detect_lang
+from bot.sanitize import clean
 from bot.store.client import answers
 from bot.store.interventions import today_in_digest_tz
 from bot.subcommands import OTHER_SUBCOMMANDS, OTHER_USAGE, other_subcommand
@@ -128,7 +130,9 @@ def _screened(services: Services, caller: Caller, text: str, route: Callable[[st
     """The input guardrails around routing: `route` sees only the masked text; a blocked message raises
     `GuardBlocked`. A question the catalog answers reaches no model call, so it also passes Bedrock Guardrails'
     ApplyGuardrail (when configured); a model call guards its input itself. Interventions are recorded with the
-    model the message was headed for, and the reply carries what to tell the user."""
+    model the message was headed for, and the reply carries what to tell the user. NUL/control bytes and lone
+    surrogates are dropped first (`bot.sanitize`): Bedrock refuses them, and nothing downstream needs them."""
+    text = clean(text)
     guard = services.guard
     lang = detect_lang(text, services.settings.catalog.default_language)
     verdict = guard.check(text, "INPUT", lang)

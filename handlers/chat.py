@@ -14,7 +14,9 @@ from slack_sdk.errors import SlackApiError
 from bot.caller import Caller
 from bot.chat.asks import ChatAsk, CompareAsk
 from bot.qa.answers.common import L
+from bot.sanitize import clean
 from bot.services import Services
+from handlers.blocks.answer import FALLBACK_LIMIT, clip_escaped
 from handlers.blocks.chat import (
     compare_blocks,
     compare_confirm_blocks,
@@ -65,13 +67,14 @@ def start_try(
     streams into it; replies in the thread continue the conversation."""
     channel = caller.channel or ""
     model = services.engine.catalog.models[ask.named or ""].name if ask.named else "?"
-    prompt = ask.text if len(ask.text) <= TRY_PROMPT_CHARS else ask.text[:TRY_PROMPT_CHARS] + "…"
+    text = clean(ask.text)
+    prompt = text if len(text) <= TRY_PROMPT_CHARS else text[:TRY_PROMPT_CHARS] + "…"
     head = L(ask.lang, f"🧪 <@{caller.user}>님이 *{model}* 에게:", f"🧪 <@{caller.user}> asked *{model}*:")
     message: dict[str, Any] = {
-        "text": f"{head} {prompt}",
+        "text": f"{head} {clip_escaped(prompt, FALLBACK_LIMIT)}",  # the prompt is the user's: never a mention
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": head}},
-            {"type": "section", "text": {"type": "plain_text", "text": prompt}},
+            {"type": "section", "text": {"type": "plain_text", "text": prompt}},  # plain_text: Slack parses nothing
             {
                 "type": "context",
                 "elements": [

@@ -10,6 +10,7 @@ from bot.home import user_lang
 from bot.qa.answers.common import L
 from bot.store.feedback import Feedback, Outcome, Vote
 from handlers.blocks.chat import parse_feedback_value
+from handlers.blocks.mrkdwn import escape
 from handlers.boundary import boundary
 from handlers.context import caller_of, log_context, services_of
 from handlers.ids import FEEDBACK_UP
@@ -38,7 +39,7 @@ def handle_feedback(body: dict[str, Any], action: dict[str, Any], context: BoltC
     lang = user_lang(services, caller)
 
     def reply(text: str) -> None:
-        respond_to(respond, {"text": text}, ctx=ctx)
+        respond_to(respond, {"text": escape(text)}, ctx=ctx)
 
     with boundary(reply, lang, ctx):
         outcome = Feedback(services.redis).record(
