@@ -23,6 +23,7 @@ from handlers.blocks.chat import (
     compare_confirm_fallback_text,
     compare_fallback_text,
 )
+from handlers.blocks.safe import defang
 from handlers.boundary import boundary
 from handlers.post import post, respond_to
 from handlers.stream import SlackStream
@@ -67,14 +68,14 @@ def start_try(
     streams into it; replies in the thread continue the conversation."""
     channel = caller.channel or ""
     model = services.engine.catalog.models[ask.named or ""].name if ask.named else "?"
-    text = clean(ask.text)
-    prompt = text if len(text) <= TRY_PROMPT_CHARS else text[:TRY_PROMPT_CHARS] + "…"
+    prompt = defang(ask.text)  # the user's words: plain_text is not parsed, and its tokens are broken anyway
+    prompt = prompt if len(prompt) <= TRY_PROMPT_CHARS else prompt[:TRY_PROMPT_CHARS] + "…"
     head = L(ask.lang, f"🧪 <@{caller.user}>님이 *{model}* 에게:", f"🧪 <@{caller.user}> asked *{model}*:")
     message: dict[str, Any] = {
-        "text": f"{head} {clip_escaped(prompt, FALLBACK_LIMIT)}",  # the prompt is the user's: never a mention
+        "text": f"{head} {clip_escaped(clean(ask.text), FALLBACK_LIMIT)}",
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": head}},
-            {"type": "section", "text": {"type": "plain_text", "text": prompt}},  # plain_text: Slack parses nothing
+            {"type": "section", "text": {"type": "plain_text", "text": prompt}},
             {
                 "type": "context",
                 "elements": [

@@ -58,11 +58,8 @@ def link(label: str, url: str) -> tuple[str, str | None]:
         return label, None
     url = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
     shown = label.strip()
-    if not shown or shown.rstrip("/") in (url.rstrip("/"), url.split("://", 1)[-1].rstrip("/")) or _URL_LIKE.match(
-        shown
-    ):
-        return "", url
-    return shown, url
+    bare = (url.rstrip("/"), url.split("://", 1)[-1].rstrip("/"))
+    return ("", url) if not shown or shown.rstrip("/") in bare or _URL_LIKE.match(shown) else (shown, url)
 
 
 def neutral_markdown(markdown: str) -> str:

@@ -16,11 +16,13 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.chat.types import ChatResult, Cost, Usage
+from handlers.blocks.safe import WJ
 from handlers.ids import FEEDBACK_UP
 from handlers.stream import Mode, NativeSupport, SlackStream
 from tests.handlers.slack_limits import assert_slack_limits
 from tests.slack.harness import blocks_text
 from tests.support.slack_mock import Call, SlackMock
+from tests.support.slack_tokens import hidden_links, live_mentions
 
 MESSAGE_CHARS = 4000
 THREAD = "1700000000.000001"
@@ -340,3 +342,23 @@ def test_an_unreachable_slack_is_logged_not_raised(support: NativeSupport, caplo
         stream.finish(result("Hi"))
     assert "native stream failed; using chat.update" in caplog.text and "chat.postMessage failed" in caplog.text
     assert support.allowed("T1")  # a network failure says nothing about the workspace
+
+
+def test_native_never_sends_a_live_mention_or_link_split_across_pieces(
+    slack: SlackMock, client: WebClient, support: NativeSupport
+) -> None:
+    """Each piece is flushed on its own (the clock moves past the interval): a token cut between two pieces goes
+    out broken, and a link goes out once it is complete, showing its destination."""
+    clock = Clock()
+    stream = make(client, support, clock=clock)
+    pieces = ["Hi <", "!channel> and <", "@U0VICTIM> see [https://docs.aws", ".amazon.com](https://evil", ".example) ok"]
+    for piece in pieces:
+        stream(piece)
+        clock.now += 2
+    stream.finish(result("".join(pieces)))
+    calls = [c for c in slack.calls if c.method.endswith("Stream")]
+    assert len(calls) >= len(pieces)  # one call per piece (and the stop): the cuts really reached Slack
+    [(text, _)] = streamed_messages(calls)
+    assert live_mentions(text, markdown=True) == [] and hidden_links(text, markdown=True) == []
+    assert text.replace(WJ, "") == "Hi <!channel> and <@U0VICTIM> see <https://evil.example> ok"
+    assert all("evil" not in chunks_text(c) or "evil.example>" in chunks_text(c) for c in calls)
