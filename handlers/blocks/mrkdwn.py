@@ -30,7 +30,7 @@ _QUOTE = re.compile(r"^(\s*>+ ?)(.*)$")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _LINK = re.compile(r"!?\[([^\]]*)\]\(\s*((?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"]*\")?\s*\)")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s|]+)(?:\|([^<>]*))?>")
-_ID_MENTION = re.compile(r"<[@#][UWC][A-Z0-9]{2,}>")  # a bare id, no label: what the bot itself writes
+_ID_MENTION = re.compile(r"<[@#][A-Z0-9]+>")  # a bare id, no label: what the bot itself writes
 _BARE_URL = re.compile(r"https?://[^\s<>]+")
 _BOLD_ITALIC = re.compile(r"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
