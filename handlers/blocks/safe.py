@@ -7,8 +7,8 @@ One rule, three forms (README "How it behaves with Slack"):
   link becomes `label (<url>)` (`link`): the destination is always what the reader sees.
 - **Markdown** (the native stream's `markdown_text`, which Slack parses as Markdown *and* for its `<…>` tokens):
   `neutral_markdown`. Outside code a WORD JOINER (U+2060, invisible) goes after every `<` (or `&lt;`) that starts a
-  token, and after a `]` that would start a link destination or a reference definition; links are rewritten as in
-  mrkdwn. Inside code only the notifying shapes (`<@U`, `<#C`, `<!here`, …) are broken, so code stays copyable.
+  token, after a `]` that would start a link destination or a reference definition, and after the `@` of a plain
+  `@here`/`@channel`/`@everyone`; links are rewritten as in mrkdwn. Inside code only the notifying shapes (`<@U`, `<#C`, `<!here`, …) are broken, so code stays copyable.
 - **plain strings Slack may parse** (assistant thread titles): `defang`, the outside-code rule of Markdown.
 
 Every form also drops NUL/control bytes and lone surrogates (`bot.sanitize.clean`). The bot's own formatting
@@ -30,6 +30,8 @@ WJ = "\u2060"  # WORD JOINER: invisible; no Slack or Markdown syntax starts with
 _OPEN = r"(<|&lt;|&#0*60;|&#x0*3c;)"  # `<` and the entities a Markdown renderer decodes to it
 _TOKEN = re.compile(_OPEN + r"(?=[@#!A-Za-z])", re.IGNORECASE)  # a mention, special mention, link, HTML tag
 _DESTINATION = re.compile(r"\](?=[(:])")  # `](url)` and `[ref]: url`
+_AT_ALL = re.compile(r"(?<![\w@])@(?=(?:here|channel|everyone)(?!\w))", re.IGNORECASE)  # if a client links names
+_AT_TAIL = re.compile(r"(?<![\w@])@[a-z]{0,9}$", re.IGNORECASE)  # may still become `@here`
 _CODE_TOKEN = re.compile(r"<(?=[@#][A-Z0-9]|!(?:here|channel|everyone|subteam\^|date\^|group))", re.IGNORECASE)
 _CODE_TOKEN_CHARS = 9  # the longest shape `_CODE_TOKEN` looks ahead at ("!everyone")
 _FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})[^`]*$")  # as mrkdwn.to_mrkdwn reads fences
@@ -48,7 +50,7 @@ def defang(text: str) -> str:
 
 
 def _broken(text: str) -> str:
-    return _DESTINATION.sub("]" + WJ, _TOKEN.sub(r"\1" + WJ, text))
+    return _AT_ALL.sub("@" + WJ, _DESTINATION.sub("]" + WJ, _TOKEN.sub(r"\1" + WJ, text)))
 
 
 def link(label: str, url: str) -> tuple[str, str | None]:
@@ -80,7 +82,9 @@ def settled(markdown: str) -> int:
     if code:
         near = line.find("<", max(0, len(line) - _CODE_TOKEN_CHARS))
         return len(markdown) if near < 0 else start + near + 1
-    return start + _open_at(line)
+    at = _open_at(line)
+    tail = _AT_TAIL.search(line, 0, at)
+    return start + (tail.start() + 1 if tail is not None and tail.end() == at else at)
 
 
 def _lines(markdown: str) -> Iterator[tuple[str, bool]]:

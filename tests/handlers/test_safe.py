@@ -114,7 +114,7 @@ def test_a_mention_split_across_stream_pieces_is_still_broken() -> None:
 def test_what_is_settled_never_changes_whatever_follows() -> None:
     """A seeded search over texts made of the characters that matter: every settled prefix's neutral form is a
     prefix of the neutral form of every longer text."""
-    alphabet = [*"ab <>!@#[]()`~\n:&;|", "https://x.y", "<!here>", "](", "```", "&lt;", "![", "**"]
+    alphabet = [*"ab <>!@#[]()`~\n:&;|", "https://x.y", "<!here>", "](", "```", "&lt;", "![", "**", "@here", "her", "e"]
     rnd = random.Random(12)
     for _ in range(150):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 24)))
@@ -132,6 +132,12 @@ def test_settled_waits_only_for_what_can_still_change() -> None:
     assert settled("a `code") == len("a ")
     assert settled("done [x] and `y` ok") == len("done [x] and `y` ok")
     assert settled("line\n``") == len("line\n")  # may become a fence
+    assert settled("ping @her") == len("ping @")  # may become `@here`
+
+
+def test_plain_at_here_is_broken_where_slack_might_link_names() -> None:
+    out = neutral_markdown("@here and @channel, @everyone! but not me@here.com or @hereford")
+    assert out.count("@" + WJ) == 3 and "me@here.com" in out and "@hereford" in out
 
 
 def _stream(pieces: list[str]) -> str:
