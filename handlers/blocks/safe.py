@@ -5,10 +5,12 @@ One rule, three forms (README "How it behaves with Slack"):
 - **mrkdwn** (sections, context elements, the `text` fallback, chat.update): Slack's own escaping of `&`, `<`, `>`
   (`mrkdwn.escape`), so `<!channel>`, `<@U…>`, `<#C…>`, `<!subteam^…>` and `<url|label>` show as typed. A Markdown
   link becomes `label (<url>)` (`link`): the destination is always what the reader sees.
-- **Markdown** (the native stream's `markdown_text`, which Slack parses as Markdown *and* for its `<…>` tokens):
+- **Markdown** (the native stream's `markdown_text`; taken to be parsed as Markdown *and* for Slack's `<…>` tokens,
+  with entities such as `&lt;` decoded, since Slack documents neither way):
   `neutral_markdown`. Outside code a WORD JOINER (U+2060, invisible) goes after every `<` (or `&lt;`) that starts a
   token, after a `]` that would start a link destination or a reference definition, and after the `@` of a plain
-  `@here`/`@channel`/`@everyone`; links are rewritten as in mrkdwn. Inside code only the notifying shapes (`<@U`, `<#C`, `<!here`, …) are broken, so code stays copyable.
+  `@here`/`@channel`/`@everyone`; links are rewritten as in mrkdwn. Inside code only the notifying shapes (`<@U`,
+  `<#C`, `<!here`, …) are broken, so code stays copyable.
 - **plain strings Slack may parse** (assistant thread titles): `defang`, the outside-code rule of Markdown.
 
 Every form also drops NUL/control bytes and lone surrogates (`bot.sanitize.clean`). The bot's own formatting
