@@ -6,10 +6,10 @@ or a `CompareAsk` (`compare <m1,m2> <prompt>`). Front ends run the asks through 
 and render the results.
 
 Every message and command line is first cleaned of control bytes and lone surrogates, then passes the input
-guardrails (`_screened`): routing, the catalog, memory and
-models see only the masked text, and a blocked message raises `GuardBlocked`. Routing of a message, most specific
-first: a command → `reset` in a thread → `<model>: prompt` → a thread bound
-to a model → a question the catalog answers → the catalog assistant (a model with the catalog as tools).
+guardrails (`_screened`): routing, the catalog, memory and models see only the masked text, and a blocked message
+raises `GuardBlocked`. Routing of a message, most specific first: a command → `reset` in a thread →
+`<model>: prompt` → a thread bound to a model → a question the catalog answers → the catalog assistant (a model
+with the catalog as tools).
 `usage` and `budget` read the usage ledger (`bot.usage.report`); without Redis they say so.
 """
 
