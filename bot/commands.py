@@ -5,10 +5,11 @@ for a model: `try`, a thread bound to a model, a named model, or a free-form que
 or a `CompareAsk` (`compare <m1,m2> <prompt>`). Front ends run the asks through `services.chat` / `.comparer`
 and render the results.
 
-Both entry points first admit the caller (`AccessPolicy.admit`: workspace, channel, DMs; `AccessDenied` otherwise),
-then refuse a text over `MAX_MESSAGE`, then pass the input guardrails (`_screened`): routing, the catalog, memory and
-models see only the masked text, and a blocked message raises `GuardBlocked`. A model named outright (`try`,
-`<model>: prompt`, `model <m>`) is checked against the policy's model rules before anything is posted or saved.
+Both entry points first admit the caller (`AccessPolicy.admit`: workspace, channel, DMs; `AccessDenied`
+otherwise); then `_screened` drops control bytes and lone surrogates (`bot.sanitize`), refuses a text over
+`MAX_MESSAGE` and passes the input guardrails: routing, the catalog, memory and models see only the masked
+text, and a blocked message raises `GuardBlocked`. A model named outright (`try`, `<model>: prompt`,
+`model <m>`) is checked against the policy's model rules before anything is posted or saved.
 
 Routing of a message, most specific first: a command → `reset` in a thread → `<model>: prompt` → a thread bound
 to a model → a question the catalog answers → the catalog assistant (a model with the catalog as tools).
@@ -41,6 +42,7 @@ from bot.qa.commands import (
     unknown_subcommand,
 )
 from bot.qa.text import detect_lang
+from bot.sanitize import clean
 from bot.store.client import answers
 from bot.store.interventions import today_in_digest_tz
 from bot.subcommands import OTHER_SUBCOMMANDS, OTHER_USAGE, other_subcommand
@@ -129,8 +131,10 @@ def _screened(services: Services, caller: Caller, text: str, route: Callable[[st
     """The input guardrails around routing: `route` sees only the masked text; a blocked message raises
     `GuardBlocked`. A question the catalog answers reaches no model call, so it also passes Bedrock Guardrails'
     ApplyGuardrail (when configured); a model call guards its input itself. Interventions are recorded with the
-    model the message was headed for, and the reply carries what to tell the user. A text over `MAX_MESSAGE` is
-    refused first, whatever it is (a message, a `try` prompt, a compare)."""
+    model the message was headed for, and the reply carries what to tell the user. NUL/control bytes and lone
+    surrogates are dropped first (`bot.sanitize`: Bedrock refuses them); a text over `MAX_MESSAGE` is refused next,
+    whatever it is (a message, a `try` prompt, a compare)."""
+    text = clean(text)
     if len(text) > MAX_MESSAGE:
         raise InputError(
             ko=f"메시지가 너무 깁니다 ({len(text):,}자). {MAX_MESSAGE:,}자 이내로 나눠서 보내 주세요.",

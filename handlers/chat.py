@@ -14,13 +14,16 @@ from slack_sdk.errors import SlackApiError
 from bot.caller import Caller
 from bot.chat.asks import ChatAsk, CompareAsk
 from bot.qa.answers.common import L
+from bot.sanitize import clean
 from bot.services import Services
+from handlers.blocks.answer import FALLBACK_LIMIT, clip_escaped
 from handlers.blocks.chat import (
     compare_blocks,
     compare_confirm_blocks,
     compare_confirm_fallback_text,
     compare_fallback_text,
 )
+from handlers.blocks.safe import defang
 from handlers.boundary import boundary
 from handlers.post import post, respond_to
 from handlers.stream import SlackStream
@@ -65,10 +68,11 @@ def start_try(
     streams into it; replies in the thread continue the conversation."""
     channel = caller.channel or ""
     model = services.engine.catalog.models[ask.named or ""].name if ask.named else "?"
-    prompt = ask.text if len(ask.text) <= TRY_PROMPT_CHARS else ask.text[:TRY_PROMPT_CHARS] + "…"
+    prompt = defang(ask.text)  # the user's words: plain_text is not parsed, and its tokens are broken anyway
+    prompt = prompt if len(prompt) <= TRY_PROMPT_CHARS else prompt[:TRY_PROMPT_CHARS] + "…"
     head = L(ask.lang, f"🧪 <@{caller.user}>님이 *{model}* 에게:", f"🧪 <@{caller.user}> asked *{model}*:")
     message: dict[str, Any] = {
-        "text": f"{head} {prompt}",
+        "text": f"{head} {clip_escaped(clean(ask.text), FALLBACK_LIMIT)}",
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": head}},
             {"type": "section", "text": {"type": "plain_text", "text": prompt}},

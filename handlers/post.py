@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.qa.answer import Answer
 from bot.qa.followups import followups
 from bot.services import Services
-from handlers.blocks.answer import answer_blocks, answer_fallback_text, error_blocks
+from handlers.blocks.answer import FALLBACK_LIMIT, answer_blocks, answer_fallback_text, clip_escaped, error_blocks
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,8 @@ def render(services: Services, answer: Answer, *, share_command: str | None = No
 
 
 def error_message(text: str, lang: str) -> dict[str, Any]:
-    return {"text": text, "blocks": error_blocks(text, lang)}
+    """A user-visible error (it may quote what the user typed): escaped `text`, a warning section."""
+    return {"text": clip_escaped(text, FALLBACK_LIMIT), "blocks": error_blocks(text, lang)}
 
 
 def post(

@@ -17,6 +17,11 @@ by time, and opens each stream with `buffer_size=1` so that every `append` it ma
 An answer that outgrows one message (`pages.MESSAGE_LIMIT`) is cut at a paragraph or line break (a code block cut
 in two is closed and reopened): that message is finalised and the answer continues in a new one in the thread.
 Every Slack failure is logged with the ids in `ctx` and never raised: the model call must not die of a Slack error.
+
+Model text never reaches Slack as it is (`handlers.blocks.safe`): update mode converts it to mrkdwn (escaped), and
+native mode sends `neutral_markdown` of it. A stream cannot take back a sent character, so native mode sends only
+what is `settled` (a link, code span or `<!here` still being written waits for its end) and remembers both how much
+of the Markdown (`_sent`) and how much of its neutral form (`_shown`) went out.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from handlers.blocks.answer import FALLBACK_LIMIT, clip_escaped, context, sectio
 from handlers.blocks.chat import chat_fallback_text, error_section, page_blocks, page_fallback_text, tail_blocks
 from handlers.blocks.mrkdwn import to_mrkdwn
 from handlers.blocks.pages import MESSAGE_LIMIT, Cut, Measure, cut_markdown, mrkdwn_length
+from handlers.blocks.safe import neutral_markdown, settled
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +131,7 @@ class SlackStream:
         self._all = ""  # every piece so far
         self._msg = ""  # this message's Markdown (starting with a reopened code fence after a cut inside one)
         self._sent = 0  # native: characters of `_msg` already appended to the stream
+        self._shown = 0  # native: characters of `neutral_markdown(_msg[:_sent])`, which is what Slack got
         self._ts: str | None = None  # update: this message's ts, None until posted
         self._stream: ChatStream | None = None  # native: this message's stream, None until opened
         self._last: float | None = None
@@ -187,7 +194,7 @@ class SlackStream:
 
     # -- pages -----------------------------------------------------------------------------------------------
     def _measure(self) -> tuple[Measure, int]:
-        return (len, self._limit - NATIVE_MARGIN) if self._native else (mrkdwn_length, self._limit)
+        return (_native_length, self._limit - NATIVE_MARGIN) if self._native else (mrkdwn_length, self._limit)
 
     def _spill(self) -> None:
         """Finalise full messages while this one is longer than a message may be."""
@@ -195,12 +202,12 @@ class SlackStream:
         while measure(self._msg) > limit:
             cut = cut_markdown(self._msg, limit, measure=measure, keep=self._sent if self._native else 0)
             self._end_page(cut)
-            self._msg, self._sent, self._ts, self._stream = cut.rest, 0, None, None
+            self._msg, self._sent, self._shown, self._ts, self._stream = cut.rest, 0, 0, None, None
             measure, limit = self._measure()
 
     def _end_page(self, cut: Cut) -> None:
         if self._native:
-            rest = cut.head[self._sent :] + cut.closing
+            rest = neutral_markdown(cut.head + cut.closing)[self._shown :]
             if self._stop(rest or None, None):
                 return
         self._write(page_blocks(cut.page), page_fallback_text(cut.page))
@@ -208,14 +215,17 @@ class SlackStream:
     def _show(self) -> None:
         """The text so far: appended to the stream, or the message edited."""
         if self._native:
-            pending = self._msg[self._sent :]
+            ready = settled(self._msg)
+            safe = neutral_markdown(self._msg[:ready])
+            if len(safe) <= self._shown:
+                return  # nothing final yet: the next piece (or the end) completes it
             stream = self._stream or self._open()
             try:
-                stream.append(markdown_text=pending)
+                stream.append(markdown_text=safe[self._shown :])
             except SLACK_ERRORS as exc:
                 self._fall_back(stream, exc)
             else:
-                self._sent = len(self._msg)
+                self._sent, self._shown = ready, len(safe)
                 self._note(stream.ts)
                 return
         if self._msg.strip():
@@ -224,7 +234,7 @@ class SlackStream:
     def _close(self, tail: list[Block], text: str) -> None:
         """End the last message with `tail` under the rest of the text."""
         if self._native and (self._stream is not None or self._msg[self._sent :].strip()):
-            pending = self._msg[self._sent :]
+            pending = neutral_markdown(self._msg)[self._shown :]
             if self._stop(pending or None, tail):
                 return
         self._write([*page_blocks(self._msg), *tail] or [section("…")], text)
@@ -260,7 +270,7 @@ class SlackStream:
         log.warning("native stream failed; using chat.update", extra={**self._ctx, "method": method, "error": error})
         if not started and self._auto and error in UNSUPPORTED:
             self._support.refuse(self._team or "-")
-        self._native, self._stream, self._sent = False, None, 0
+        self._native, self._stream, self._sent, self._shown = False, None, 0, 0
         self._ts = stream.ts
         self._note(stream.ts)
 
@@ -288,3 +298,8 @@ class SlackStream:
     def _note(self, ts: str | None) -> None:
         if ts and ts not in self._messages:
             self._messages.append(ts)
+
+
+def _native_length(markdown: str) -> int:
+    """How long `markdown` is as the stream sends it (broken tokens and shown link targets make it longer)."""
+    return len(neutral_markdown(markdown))

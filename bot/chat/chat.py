@@ -38,6 +38,7 @@ from bot.guardrails.verdict import Source
 from bot.prompts import render
 from bot.qa.answers.common import L
 from bot.qa.engine import Engine
+from bot.sanitize import clean
 from bot.settings import ChatSettings
 from bot.store.memory import MemoryStore, ThreadRef, ThreadState, Turn
 from bot.store.prefs import Prefs
@@ -351,7 +352,7 @@ class Chat:
         marks = {len(history) - 1, len(history) - 3} if cache else set()  # the last two assistant turns
         messages: list[BaseMessage] = [SystemMessage(content=system_blocks)]
         for i, turn in enumerate(history):
-            content: list[str | dict[str, Any]] = [{"type": "text", "text": turn.text}]
+            content: list[str | dict[str, Any]] = [{"type": "text", "text": clean(turn.text)}]  # an old turn too
             if i in marks:
                 content.append(CACHE_POINT)
             messages.append(HumanMessage(content=content) if turn.role == "user" else AIMessage(content=content))

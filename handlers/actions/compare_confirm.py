@@ -59,7 +59,7 @@ def handle_compare_cancel(context: BoltContext, respond: Respond, action: dict[s
     services = services_of(context)
     ctx = log_context(context, kind="compare_cancel")
     lang: str = services.settings.catalog.default_language
-    with boundary(lambda m: respond_to(respond, {"text": m}, ctx=ctx), lambda: lang, ctx):
+    with boundary(lambda m: respond_to(respond, error_message(m, lang), ctx=ctx), lambda: lang, ctx):
         lang = _lang(context)
         take_compare(services, caller_of(context), str(action.get("value") or ""))
         respond_to(respond, {"text": L(lang, "비교를 취소했습니다.", "Comparison cancelled.")}, replace=True, ctx=ctx)

@@ -12,6 +12,7 @@ from bot.interactions import record_vote
 from bot.qa.answers.common import L
 from bot.store.feedback import Outcome, Vote
 from handlers.blocks.chat import parse_feedback_value
+from handlers.blocks.mrkdwn import escape
 from handlers.boundary import boundary
 from handlers.context import caller_of, log_context, services_of
 from handlers.ids import FEEDBACK_UP
@@ -40,7 +41,7 @@ def handle_feedback(body: dict[str, Any], action: dict[str, Any], context: BoltC
     lang = user_lang(services, caller)
 
     def reply(text: str) -> None:
-        respond_to(respond, {"text": text}, ctx=ctx)
+        respond_to(respond, {"text": escape(text)}, ctx=ctx)
 
     with boundary(reply, lang, ctx):  # a workspace or channel the policy refuses: the refusal, nothing stored
         where = replace(caller, channel=channel)

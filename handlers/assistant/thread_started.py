@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import BoltContext, Say, SetSuggestedPrompts
 
 from bot.home import examples, greeting, user_lang
+from handlers.blocks.mrkdwn import escape
 from handlers.boundary import boundary
 from handlers.context import caller_of, log_context, services_of
 
@@ -32,6 +33,6 @@ def handle_thread_started(
     )
     lang = user_lang(services, caller)
     ctx = log_context(context, kind="assistant_thread_started")
-    with boundary(lambda text: say(text), lang, ctx):  # a refused workspace or DMs off: only the reason
+    with boundary(lambda text: say(escape(text)), lang, ctx):  # a refused workspace or DMs off: only the reason
         say(greeting(services, caller, lang))
         set_suggested_prompts(prompts=suggested_prompts(lang))

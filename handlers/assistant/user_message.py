@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.qa.answers.common import L
 from bot.qa.text import detect_lang
+from handlers.blocks.safe import defang
 from handlers.context import log_context, services_of
 from handlers.conversation import answer_in_thread
 
@@ -42,7 +43,7 @@ def handle_user_message(
                 team=context.team_id or "-", channel=channel, thread_ts=thread_ts
             ):
                 title = services.guard.check(text.strip(), "INPUT", lang).text  # never an unmasked value
-                set_title(title[:TITLE_CHARS])
+                set_title(defang(title)[:TITLE_CHARS])  # a title may be parsed: no mention, no link
         except Exception as exc:
             log.warning("assistant status/title failed", extra={**ctx, "error": repr(exc)})
     # where the policy refuses, the answer is the refusal only: no status, no title (nor its Redis claim)

@@ -13,6 +13,7 @@ from typing import Any
 from bot.qa.answer import Answer, SourceRef, Table
 from bot.qa.answers.common import L
 from bot.qa.followups import Followup, Followups
+from bot.sanitize import clean
 from handlers.blocks.mrkdwn import FENCE, escape, split_text, table_lines, to_mrkdwn, to_plain
 from handlers.ids import COMPARE_WITH, RUN_COMMAND, SHARE
 
@@ -40,7 +41,7 @@ def answer_blocks(
 ) -> list[Block]:
     """The message blocks for `answer` (≤ 50 blocks, every text within Slack's limits)."""
     lang = answer.lang
-    body = [section(t) for t in split_text(to_mrkdwn("\n".join(answer.lines)), TEXT_LIMIT)]
+    body = [section(t) for t in split_text(to_mrkdwn("\n".join(answer.lines), mentions=True), TEXT_LIMIT)]
     if answer.table is not None and answer.table.columns:
         body += [section(t) for t in table_texts(answer.table)]
     tail = [b for b in (_notes(answer.notes), _footer(answer), _actions(lang, followups, share_command)) if b]
@@ -91,8 +92,9 @@ def context(texts: list[str]) -> Block:
 
 
 def plain(text: str, limit: int) -> dict[str, Any]:
-    """A plain_text object cut to `limit` characters with "…"."""
-    text = text.strip() or "…"
+    """A plain_text object cut to `limit` characters with "…" (Slack parses nothing in plain_text; control bytes
+    and lone surrogates are dropped)."""
+    text = clean(text).strip() or "…"
     return {"type": "plain_text", "text": text if len(text) <= limit else text[: limit - 1] + "…", "emoji": True}
 
 
@@ -104,7 +106,7 @@ def fit(text: str, limit: int) -> str:
 def clip_escaped(text: str, limit: int) -> str:
     """`text` escaped for Slack and cut to `limit` characters with "…", never through an escape like `&amp;`."""
     out, size = [], 0
-    escaped = [escape(ch) for ch in text]
+    escaped = [escape(ch) for ch in clean(text)]
     if sum(map(len, escaped)) <= limit:
         return "".join(escaped)
     for e in escaped:

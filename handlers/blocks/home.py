@@ -101,7 +101,7 @@ def _model_picker(lang: str, models: Sequence[tuple[str, str]], current: str | N
 def _usage(lang: str, lines: Sequence[str]) -> list[Block]:
     title = L(lang, "이번 달 사용량", "This month's usage")
     if lines:
-        return _list(title, [to_mrkdwn(x) for x in lines])  # our own text: mentions (<#C…>) must stay
+        return _list(title, [to_mrkdwn(x, mentions=True) for x in lines])  # our own text: mentions (<#C…>) must stay
     return [section(f"*{title}*\n" + L(lang, "아직 기록된 사용량이 없습니다.", "No usage recorded yet."))]
 
 

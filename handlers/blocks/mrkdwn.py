@@ -2,6 +2,11 @@
 
 Slack's mrkdwn is not Markdown: `*bold*`, `_italic_`, `~strike~`, `<url|text>` links, no headings or tables, and
 `&`, `<`, `>` must be escaped. Code (inline or fenced) is never converted, only escaped.
+
+The text may come from a model or a user, so nothing in it reaches Slack as a mention or a disguised link
+(`handlers.blocks.safe`): `<!channel>`, `<@U…>`, `<#C…>` and `<url|label>` are escaped, and a Markdown link shows its
+destination (`label (<url>)`). Only the bot's own catalog answers (`mentions=True`) keep the plain `<@U…>` / `<#C…>`
+ids they write (the usage report names users and channels that way).
 """
 
 from __future__ import annotations
@@ -10,11 +15,12 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.render_text import width
+from bot.sanitize import clean
+from handlers.blocks.safe import link
 
 FENCE = "```"
 RULE = "———"
 
-_CONTROL = re.compile("[\x01-\x05]")  # our own sentinels below; invisible in any message
 _FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})[^`]*$")  # an info string has no backticks: ```x``` is inline
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _HR = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
@@ -23,9 +29,9 @@ _BULLET = re.compile(r"^(\s*)[-*+]\s+(.*)$")
 _QUOTE = re.compile(r"^(\s*>+ ?)(.*)$")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _LINK = re.compile(r"!?\[([^\]]*)\]\(\s*((?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"]*\")?\s*\)")
-_AUTOLINK = re.compile(r"<(?:https?|mailto):[^<>\s]+>|<[@#][A-Z0-9]+(?:\|[^<>]*)?>")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s|]+)(?:\|([^<>]*))?>")
+_ID_MENTION = re.compile(r"<[@#][A-Z0-9]+>")  # a bare id, no label: what the bot itself writes
 _BARE_URL = re.compile(r"https?://[^\s<>]+")
-_SCHEME = re.compile(r"^[a-zA-Z][\w+.-]*:")
 _BOLD_ITALIC = re.compile(r"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])|(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")
@@ -35,13 +41,20 @@ _NUMERIC = re.compile(r"^[$\d]|^-$")
 
 
 def escape(text: str) -> str:
-    """Escape the three characters Slack reserves (`&`, `<`, `>`)."""
+    """Escape the three characters Slack reserves (`&`, `<`, `>`); control bytes and lone surrogates go."""
+    return _escape(clean(text))
+
+
+def _escape(text: str) -> str:  # for text already cleaned (it may hold our placeholders)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def to_mrkdwn(markdown: str) -> str:
-    """Convert common Markdown (headings, emphasis, links, lists, tables, code) to Slack mrkdwn."""
-    lines = _CONTROL.sub("", markdown.replace("\r\n", "\n")).split("\n")
+def to_mrkdwn(markdown: str, *, mentions: bool = False) -> str:
+    """Convert common Markdown (headings, emphasis, links, lists, tables, code) to Slack mrkdwn.
+
+    `mentions=True` (the bot's own answers only) keeps `<@U…>` / `<#C…>` ids as mentions; any other `<…>` is shown as
+    typed, and links show where they go."""
+    lines = clean(markdown.replace("\r\n", "\n")).split("\n")
     out: list[str] = []
     i = 0
     while i < len(lines):
@@ -51,14 +64,19 @@ def to_mrkdwn(markdown: str) -> str:
         elif i + 1 < len(lines) and "|" in lines[i] and "|" in lines[i + 1] and _TABLE_SEP.match(lines[i + 1]):
             i = _table_block(lines, i, out)
         else:
-            out.append(_line(lines[i]))
+            out.append(_line(lines[i], mentions))
             i += 1
     return "\n".join(out)
 
 
 def to_plain(markdown: str) -> str:
-    """One line of Markdown as plain text: emphasis markers, code backticks and link targets dropped."""
-    return _map_code_spans(markdown, lambda s: _emphasis(_LINK.sub(r"\1", s), "", "", ""), lambda m: m.group(2))
+    """One line of Markdown as plain text: emphasis markers and code backticks dropped, a link as `label (url)`."""
+    return _map_code_spans(markdown, lambda s: _emphasis(_LINK.sub(_plain_link, s), "", "", ""), lambda m: m.group(2))
+
+
+def _plain_link(m: re.Match[str]) -> str:
+    label, target = link(m.group(1), m.group(2))
+    return label if target is None else f"{label} ({target})" if label else target
 
 
 def table_lines(
@@ -118,17 +136,17 @@ def _cells(row: str) -> list[str]:
     return [to_plain(c.strip().replace("\\|", "|")) for c in re.split(r"(?<!\\)\|", row)]
 
 
-def _line(line: str) -> str:
+def _line(line: str, mentions: bool) -> str:
     if _HR.match(line):
         return RULE
     if m := _HEADING.match(line):
         text = _BOLD.sub(lambda b: b.group(1) or b.group(2), m.group(1))
-        return f"*{_inline(text)}*" if text.strip() else ""
+        return f"*{_inline(text, mentions)}*" if text.strip() else ""
     if m := _BULLET.match(line):
-        return f"{m.group(1)}• {_inline(m.group(2))}"
+        return f"{m.group(1)}• {_inline(m.group(2), mentions)}"
     if m := _QUOTE.match(line):  # the quote marker stays a real `>`: escaped, Slack would not quote
-        return m.group(1) + _line(m.group(2))
-    return _inline(line)
+        return m.group(1) + _line(m.group(2), mentions)
+    return _inline(line, mentions)
 
 
 def _map_code_spans(text: str, outside: Callable[[str], str], inside: Callable[[re.Match[str]], str]) -> str:
@@ -140,11 +158,11 @@ def _map_code_spans(text: str, outside: Callable[[str], str], inside: Callable[[
     return "".join(out)
 
 
-def _inline(text: str) -> str:
-    return _map_code_spans(text, _convert, lambda m: escape(m.group(0)))
+def _inline(text: str, mentions: bool) -> str:
+    return _map_code_spans(text, lambda s: _convert(s, mentions), lambda m: escape(m.group(0)))
 
 
-def _convert(text: str) -> str:
+def _convert(text: str, mentions: bool) -> str:
     """Links and URLs are set aside (their `_` and `*` are not emphasis), the rest escaped and converted."""
     kept: list[str] = []
 
@@ -153,18 +171,20 @@ def _convert(text: str) -> str:
         return f"\x03{len(kept) - 1}\x04"
 
     text = _LINK.sub(lambda m: keep(_link(m.group(1), m.group(2))), text)
-    text = _AUTOLINK.sub(lambda m: keep(m.group(0)), text)
+    text = _AUTOLINK.sub(lambda m: keep(_link(m.group(2) or "", m.group(1))), text)
+    if mentions:
+        text = _ID_MENTION.sub(lambda m: keep(m.group(0)), text)
     text = _BARE_URL.sub(lambda m: keep(escape(m.group(0))), text)
-    text = _emphasis(escape(text), "*", "_", "~")
+    text = _emphasis(_escape(text), "*", "_", "~")
     return _KEPT.sub(lambda m: kept[int(m.group(1))], text)
 
 
 def _link(text: str, url: str) -> str:
-    label = escape(_emphasis(text, "", "", "").strip())
-    if not _SCHEME.match(url):  # a relative link goes nowhere in Slack: keep its text
-        return label
-    url = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
-    return f"<{url}|{label}>" if label else f"<{url}>"
+    """A written link as `label (<url>)`: Slack shows the destination itself, never only a label for it."""
+    label, target = link(_emphasis(text, "", "", ""), url)
+    if target is None:  # a relative link goes nowhere in Slack: keep its text
+        return escape(label)
+    return f"{escape(label)} (<{target}>)" if label else f"<{target}>"
 
 
 def _emphasis(text: str, bold: str, italic: str, strike: str) -> str:

@@ -43,7 +43,7 @@ def test_korean_alias_replies_in_korean_and_share_posts_in_channel(harness: Harn
 
 
 def test_wrong_arguments_get_the_usage_line(harness: Harness) -> None:
-    assert "Usage: `/bedrock cost <model>" in one_reply(harness, "cost nova-pro")["text"]
+    assert "Usage: `/bedrock cost &lt;model&gt;" in one_reply(harness, "cost nova-pro")["text"]  # mrkdwn: escaped
 
 
 def test_unknown_model_gets_closest_names_and_no_number(harness: Harness) -> None:
@@ -64,7 +64,7 @@ def test_empty_command_shows_help(harness: Harness) -> None:
 
 
 def test_try_checks_its_arguments(harness: Harness) -> None:
-    assert "Usage: `/bedrock try <model> <prompt>`" in one_reply(harness, "try nova-pro", name="a")["text"]
+    assert "Usage: `/bedrock try &lt;model&gt; &lt;prompt&gt;`" in one_reply(harness, "try nova-pro", name="a")["text"]
     assert "not in the catalog" in one_reply(harness, "try gpt-9 hello there", name="b")["text"]
     assert "not a chat (text) model" in one_reply(harness, "try titan-embed-text-v2 hello", name="c")["text"]
 

@@ -16,11 +16,13 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.chat.types import ChatResult, Cost, Usage
+from handlers.blocks.safe import WJ
 from handlers.ids import FEEDBACK_UP
 from handlers.stream import Mode, NativeSupport, SlackStream
 from tests.handlers.slack_limits import assert_slack_limits
 from tests.slack.harness import blocks_text
 from tests.support.slack_mock import Call, SlackMock
+from tests.support.slack_tokens import hidden_links, live_mentions
 
 MESSAGE_CHARS = 4000
 THREAD = "1700000000.000001"
@@ -136,8 +138,8 @@ def test_native_streams_the_text_and_stops_with_the_footer_and_feedback(
     clock.now += 0.5
     stream("**world**")  # within the interval: kept until the next flush
     clock.now += 0.6
-    stream("!")
-    stream.finish(result("Hello **world**!"))
+    stream(".")  # (a final "!" would wait: it may start an image, `![alt](url)`)
+    stream.finish(result("Hello **world**."))
     calls = slack.calls
     assert [c.method for c in calls] == ["chat.startStream", "chat.appendStream", "chat.stopStream"]
     start = calls[0].params
@@ -147,9 +149,9 @@ def test_native_streams_the_text_and_stops_with_the_footer_and_feedback(
         "T1",
         "U1",
     )
-    assert chunks_text(calls[0]) == "Hello " and chunks_text(calls[1]) == "**world**!"
+    assert chunks_text(calls[0]) == "Hello " and chunks_text(calls[1]) == "**world**."
     [(text, blocks)] = streamed_messages(calls)
-    assert text == "Hello **world**!"
+    assert text == "Hello **world**."
     assert_slack_limits(blocks)
     assert "Amazon Nova Pro" in blocks_text(blocks) and "in 10 · out 20 tokens" in blocks_text(blocks)
     assert FEEDBACK_UP in json.dumps(blocks)
@@ -340,3 +342,23 @@ def test_an_unreachable_slack_is_logged_not_raised(support: NativeSupport, caplo
         stream.finish(result("Hi"))
     assert "native stream failed; using chat.update" in caplog.text and "chat.postMessage failed" in caplog.text
     assert support.allowed("T1")  # a network failure says nothing about the workspace
+
+
+def test_native_never_sends_a_live_mention_or_link_split_across_pieces(
+    slack: SlackMock, client: WebClient, support: NativeSupport
+) -> None:
+    """Each piece is flushed on its own (the clock moves past the interval): a token cut between two pieces goes
+    out broken, and a link goes out once it is complete, showing its destination."""
+    clock = Clock()
+    stream = make(client, support, clock=clock)
+    pieces = ["Hi <", "!channel> and <", "@U0VICTIM> see [https://docs.aws", ".amazon.com](https://evil", ".example)"]
+    for piece in pieces:
+        stream(piece)
+        clock.now += 2
+    stream.finish(result("".join(pieces)))
+    calls = [c for c in slack.calls if c.method.endswith("Stream")]
+    assert len(calls) >= len(pieces)  # one call per piece (and the stop): the cuts really reached Slack
+    [(text, _)] = streamed_messages(calls)
+    assert live_mentions(text, markdown=True) == [] and hidden_links(text, markdown=True) == []
+    assert text.replace(WJ, "") == "Hi <!channel> and <@U0VICTIM> see <https://evil.example>"
+    assert all("evil" not in chunks_text(c) or "evil.example>" in chunks_text(c) for c in calls)
