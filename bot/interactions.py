@@ -25,13 +25,18 @@ def record_vote(services: Services, caller: Caller, *, message_ts: str, model: s
     )
 
 
+class NotYours(AccessDenied):
+    """A waiting compare clicked by someone other than its asker. Its text is the bot's own (the asker's id comes
+    from Redis, nothing from the clicker), so front ends may show the asker's mention live."""
+
+
 def take_compare(services: Services, caller: Caller, pending_id: str) -> str | None:
     """The waiting compare's command line, taken so it runs (or is dropped) once; None when it expired or was taken
     already. `AccessDenied` when it is another user's: they alone decide, and it stays waiting for them."""
     services.access.admit(caller)
     taken = services.pending.take(pending_id, team=caller.team, user=caller.user)
     if taken.outcome == "other":
-        raise AccessDenied(
+        raise NotYours(
             ko=f"이 비교는 요청한 <@{taken.owner}>님만 실행하거나 취소할 수 있습니다. 직접 `/bedrock compare`로 "
             "요청해 주세요.",
             en=f"Only <@{taken.owner}>, who asked for this comparison, can run or cancel it. Ask for your own with "

@@ -11,7 +11,7 @@ from slack_bolt import BoltContext, Respond
 
 from bot.chat.asks import CompareAsk
 from bot.commands import run_subcommand
-from bot.interactions import take_compare
+from bot.interactions import NotYours, take_compare
 from bot.qa.answers.common import L
 from handlers.boundary import boundary
 from handlers.chat import compare_message
@@ -24,6 +24,12 @@ def _lang(context: BoltContext) -> str:
     caller = caller_of(context)
     stored = services.prefs.user_lang(team=caller.team, user=caller.user) if caller.user != "-" else None
     return stored or services.settings.catalog.default_language
+
+
+def _not_yours(respond: Respond, exc: NotYours, lang: str, ctx: dict[str, Any]) -> None:
+    """The refusal to a clicker who did not ask, ephemeral, the estimate left in place. Its text is the bot's own,
+    so the asker's mention stays live (every other error is escaped: it may quote what someone typed)."""
+    respond_to(respond, {"text": exc.message(lang)}, ctx=ctx)
 
 
 def _gone(lang: str) -> str:
@@ -42,7 +48,11 @@ def handle_compare_confirm(action: dict[str, Any], context: BoltContext, respond
     with boundary(reply, lambda: lang, ctx):
         lang = _lang(context)
         caller = caller_of(context)
-        command = take_compare(services, caller, str(action.get("value") or ""))
+        try:
+            command = take_compare(services, caller, str(action.get("value") or ""))
+        except NotYours as exc:
+            _not_yours(respond, exc, lang, ctx)
+            return
         taken = True
         if command is None:
             reply(_gone(lang))
@@ -61,5 +71,9 @@ def handle_compare_cancel(context: BoltContext, respond: Respond, action: dict[s
     lang: str = services.settings.catalog.default_language
     with boundary(lambda m: respond_to(respond, error_message(m, lang), ctx=ctx), lambda: lang, ctx):
         lang = _lang(context)
-        take_compare(services, caller_of(context), str(action.get("value") or ""))
+        try:
+            take_compare(services, caller_of(context), str(action.get("value") or ""))
+        except NotYours as exc:
+            _not_yours(respond, exc, lang, ctx)
+            return
         respond_to(respond, {"text": L(lang, "비교를 취소했습니다.", "Comparison cancelled.")}, replace=True, ctx=ctx)
