@@ -55,7 +55,7 @@ def stream_turn(
     )
     stream.thinking()
     with boundary(stream.fail, ask.lang, ctx):
-        stream.finish(services.chat.turn(caller, ask, stream))
+        stream.finish(services.chat.turn(caller, ask, stream, stream.progress))
 
 
 def start_try(
