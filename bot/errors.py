@@ -177,7 +177,8 @@ class RateLimited(BotError):
                 f"{wait}초 뒤({at})부터 다시 시도할 수 있습니다."
             )
             en = (
-                f"Too many requests: one person may start {limit} model calls per {window_s} s. "
+                f"Too many requests: one person may start {limit} model call{'s' if limit != 1 else ''} per "
+                f"{window_s} s. "
                 f"You can go on in {wait} s (at {at})."
             )
         super().__init__(ko=ko, en=en)

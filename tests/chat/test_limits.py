@@ -5,13 +5,15 @@ limits and hanging models, then the outcome is checked."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
 from bot.bedrock_local import LocalBedrock
 from bot.chat.asks import ChatAsk, CompareAsk
-from bot.errors import ModelUnavailable
+from bot.errors import ModelUnavailable, RateLimited
 from bot.services import Services
 from tests.chat.conftest import CALLER
 
@@ -170,3 +172,51 @@ def test_a_compare_answer_cut_at_max_tokens_says_so(
     lite, pro = comparison.results
     assert pro.stop_reason == "max_tokens" and any("`max_tokens`" in n for n in pro.notices)
     assert not any("`max_tokens`" in n for n in lite.notices)
+
+
+# -- the per-user rate limit -------------------------------------------------------------------------------------
+
+
+def test_the_rate_limit_holds_across_two_replicas_and_says_when_to_go_on(
+    make_services: Callable[..., Services], local_bedrock: LocalBedrock, redis_url: str
+) -> None:
+    import redis
+
+    replica_a = make_services(rate_limit_calls=2, rate_limit_window_s=60)
+    replica_b = make_services(rate_limit_calls=2, rate_limit_window_s=60, client=redis.Redis.from_url(redis_url))
+    assert replica_a.chat.turn(CALLER, ask(), lambda _: None).ok
+    assert replica_b.chat.turn(CALLER, ask(), lambda _: None).ok
+    with pytest.raises(RateLimited) as err:
+        replica_a.chat.turn(CALLER, ask(), lambda _: None)
+    limited = err.value
+    assert 0 < limited.retry_after_s <= 60
+    wait = math.ceil(limited.retry_after_s)
+    assert f"one person may start 2 model calls per 60 s. You can go on in {wait} s (at " in limited.message("en")
+    assert "60초에 모델 호출을 2번까지" in limited.message("ko") and f"{wait}초 뒤(" in limited.message("ko")
+    assert "KST)" in limited.message("en")  # the time in the deployment's zone (BRA_USAGE_TZ, Asia/Seoul)
+    assert len(called(local_bedrock)) == 2  # the refused turn called no model
+    other = replace(CALLER, user="U2")
+    assert replica_b.chat.turn(other, ask(), lambda _: None).ok  # another user is not held back
+
+
+def test_a_compare_counts_one_call_per_model(
+    make_services: Callable[..., Services], local_bedrock: LocalBedrock
+) -> None:
+    services = make_services(rate_limit_calls=3, rate_limit_window_s=60)
+    three = CompareAsk(models=("nova-lite", "nova-pro", "nova-micro"), prompt="hi", lang="en")
+    assert all(r.ok for r in services.comparer.run(CALLER, three).results)
+    with pytest.raises(RateLimited):
+        services.chat.turn(CALLER, ask(), lambda _: None)  # the window is full: 3 of 3
+    with pytest.raises(RateLimited) as err:
+        services.comparer.run(replace(CALLER, user="U2"), replace(three, models=(*three.models, "claude-3-haiku")))
+    assert "needs 4 model calls" in err.value.message("en")  # bigger than the whole limit: says so
+    assert len(called(local_bedrock)) == 3
+
+
+def test_the_assistant_path_is_rate_limited(
+    make_services: Callable[..., Services], local_bedrock: LocalBedrock
+) -> None:
+    services = make_services(rate_limit_calls=1, rate_limit_window_s=60)
+    assert services.chat.turn(CALLER, ask(feature="assistant", tools=True), lambda _: None).ok
+    with pytest.raises(RateLimited):
+        services.chat.turn(CALLER, ask(feature="assistant", tools=True), lambda _: None)
