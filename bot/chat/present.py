@@ -5,11 +5,14 @@ and console text both use these, so they say the same."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from bot.chat.reliability import Progress
 from bot.chat.types import ChatResult, Cost, Usage
 from bot.qa.answers.common import L
 from bot.qa.format import usd
+
+if TYPE_CHECKING:  # the catalog-only path renders with this module and must not import boto3 / LangChain
+    from bot.chat.reliability import Progress
 
 
 def seconds(ms: float | None, lang: str) -> str:
