@@ -252,10 +252,14 @@ class Chat:
             if progress is not None:
                 progress(progress_text(step, names, lang))
 
+        def late(key: str, done: Completion) -> None:  # given up on, answered after all: Bedrock bills it
+            self.account(caller, ask.feature, key, done, requested=choice.key)
+
         try:
             answered = call_with_fallback(
-                self.model, chain, build, guarded, self.backoff, limits=self.limits, deadline=deadline, progress=said
-            )
+                self.model, chain, build, guarded, self.backoff,
+                limits=self.limits, deadline=deadline, progress=said, late=late,
+            )  # fmt: skip
         except NoAnswer as exc:
             tried = [names[k] for k in exc.tried]
             log.warning("no model answered", extra={**metadata, "error": exc.code, "tried": len(tried)})

@@ -101,7 +101,10 @@ class Comparer:
         )
         base = partial(ChatResult, lang=ask.lang, feature="compare", model=key, model_name=model.name, requested=key)
         try:
-            done = call_with_retries(chat.model, request, ignore, chat.backoff, limits=chat.limits, deadline=deadline)
+            done = call_with_retries(
+                chat.model, request, ignore, chat.backoff, limits=chat.limits, deadline=deadline,
+                late=lambda k, late: chat.account(caller, "compare", k, late),
+            )  # fmt: skip
         except ModelError as exc:
             reason = "deadline" if exc.code == TURN_DEADLINE else exc.kind
             error = ModelUnavailable([model.name], reason, seconds=chat.limits.turn_s).message(ask.lang)

@@ -6,11 +6,13 @@ thread and waits for it on the caller's thread: with no text after `first_token_
 (`FirstTokenTimeout`, the chain moves on); at the turn's deadline a stream that has started is cut and returned
 as an interrupted answer (`TurnDeadline`). A given-up call is abandoned, not killed: its sink is closed, so its
 next piece of text ends it (the worker raises inside the stream, which closes the connection) and nothing more
-reaches the user; a call that never sends anything ends at botocore's read timeout.
+reaches the user; a call that never sends anything ends at botocore's read timeout. Bedrock may still bill a
+given-up call that later answered, so its `Completion` (usage estimated) goes to `late` to be recorded.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +22,7 @@ from bot.chat.model import ChatModel, Completion, ModelError, ModelRequest, prom
 from bot.chat.tokens import estimate_tokens
 from bot.chat.types import Sink, Usage
 
+log = logging.getLogger(__name__)
 FIRST_TOKEN = "FirstTokenTimeout"
 TURN_DEADLINE = "TurnDeadline"
 
@@ -46,11 +49,16 @@ class _Abandoned(Exception):
     """Raised into an abandoned call's stream by its closed sink."""
 
 
+Late = Callable[[str, Completion], object]  # a given-up call's model key and what it came back with
+
+
 class _Gate:
-    """The sink a timed call writes to: forwards pieces until closed, then stops the call that writes."""
+    """The sink a timed call writes to: forwards pieces until closed, then stops the call that writes. Whether
+    the waiting side gave up (`close`) or the call ended first (`finish`) is decided once, under one lock."""
 
     def __init__(self, sink: Sink) -> None:
         self._sink, self._open, self._lock = sink, True, threading.Lock()
+        self._finished = self._kept = False
         self.pieces: list[str] = []
         self.first = threading.Event()
 
@@ -62,10 +70,18 @@ class _Gate:
             self.first.set()
             self._sink(piece)
 
-    def close(self) -> str:
+    def close(self) -> tuple[str, bool]:
+        """Give up: the text shown so far, and whether the call had already finished (then its result counts)."""
         with self._lock:
-            self._open = False
-            return "".join(self.pieces)
+            self._open, self._kept = False, bool(self.pieces)
+            return "".join(self.pieces), self._finished
+
+    def finish(self) -> bool:
+        """The call ended: True when it had been given up on before with nothing shown (its result is late; a
+        stream cut with text is returned, and recorded, by the waiting side)."""
+        with self._lock:
+            self._finished = True
+            return not self._open and not self._kept
 
 
 def complete_within(
@@ -77,11 +93,13 @@ def complete_within(
     first_token_s: float,
     every_s: float,
     waiting: Callable[[float], None] | None = None,
+    late: Late | None = None,
 ) -> Completion:
     """`model.complete(request, sink)` bounded by `deadline` and, until its first text, by `first_token_s`;
     `waiting(seconds)` is called every `every_s` while no text has come. Raises `ModelError` (the model's own,
     or timeout `FirstTokenTimeout` / `TurnDeadline` when nothing was shown); a stream cut at the deadline comes
-    back `interrupted` with stop reason "deadline" and an estimated usage."""
+    back `interrupted` with stop reason "deadline" and an estimated usage. `late(key, completion)` hears a call
+    given up on before it showed any text that came back afterwards (with a completion, not an error)."""
     if deadline.expired:
         raise deadline.error()
     gate, done = _Gate(sink), threading.Event()
@@ -93,8 +111,12 @@ def complete_within(
             box["completion"] = model.complete(request, gate)
         except BaseException as exc:  # handed to the waiting thread
             box["error"] = exc
-        finally:
-            done.set()
+        if gate.finish() and "completion" in box and late is not None:
+            try:
+                late(request.model_key, box["completion"])
+            except Exception:  # a thread of its own: nothing above it would log this
+                log.exception("recording a given-up model call failed", extra={"model": request.model_key})
+        done.set()
 
     threading.Thread(target=work, name=f"model-{request.model_key}", daemon=True).start()
     while True:
@@ -104,8 +126,8 @@ def complete_within(
             break
         if waiting is not None and not gate.first.is_set():
             waiting(time.monotonic() - started)
-    text = gate.close()
-    if done.is_set():
+    text, finished = gate.close()
+    if finished:
         return _result(box)
     if not text:
         if deadline.expired:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.chat.deadline import FIRST_TOKEN, TURN_DEADLINE, Deadline, complete_within
+from bot.chat.deadline import FIRST_TOKEN, TURN_DEADLINE, Deadline, Late, complete_within
 from bot.chat.model import ChatModel, Completion, ModelError, ModelRequest
 from bot.chat.types import Sink
 
@@ -96,9 +96,11 @@ def call_with_retries(
     limits: Limits | None = None,
     deadline: Deadline | None = None,
     progress: OnProgress = _quiet,
+    late: Late | None = None,
 ) -> Completion:
     """One model, retried on retryable errors within `deadline`; raises the last `ModelError`. A model that
-    stayed silent past `limits.first_token_s` is not retried (it is likely to hang again)."""
+    stayed silent past `limits.first_token_s` is not retried (it is likely to hang again). `late` hears a
+    given-up call that answered after all (see `complete_within`), so its usage can still be recorded."""
     limits = limits or Limits()
     deadline = deadline or Deadline(limits.turn_s)
     key = request.model_key
@@ -111,7 +113,7 @@ def call_with_retries(
         try:
             return complete_within(
                 model, request, sink, deadline,
-                first_token_s=limits.first_token_s, every_s=limits.progress_every_s, waiting=waiting,
+                first_token_s=limits.first_token_s, every_s=limits.progress_every_s, waiting=waiting, late=late,
             )  # fmt: skip
         except ModelError as exc:
             if not exc.retryable or exc.code in (FIRST_TOKEN, TURN_DEADLINE) or attempt >= backoff.retries:
@@ -139,6 +141,7 @@ def call_with_fallback(
     limits: Limits | None = None,
     deadline: Deadline | None = None,
     progress: OnProgress = _quiet,
+    late: Late | None = None,
 ) -> Answered:
     """Try each model of `chain` (the chosen one first) until one answers, all within one deadline. Raises
     `NoAnswer` naming the models really tried; a non-retryable error other than "denied" stops the chain (the
@@ -152,7 +155,7 @@ def call_with_fallback(
         try:
             request = build(key)
             completion = call_with_retries(
-                model, request, sink, backoff, sleep, limits=limits, deadline=deadline, progress=progress
+                model, request, sink, backoff, sleep, limits=limits, deadline=deadline, progress=progress, late=late
             )
         except ModelError as exc:
             failed.append((key, exc))

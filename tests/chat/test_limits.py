@@ -6,6 +6,7 @@ limits and hanging models, then the outcome is checked."""
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -220,3 +221,21 @@ def test_the_assistant_path_is_rate_limited(
     assert services.chat.turn(CALLER, ask(feature="assistant", tools=True), lambda _: None).ok
     with pytest.raises(RateLimited):
         services.chat.turn(CALLER, ask(feature="assistant", tools=True), lambda _: None)
+
+
+def test_a_model_given_up_on_that_answers_later_is_still_recorded(
+    make_services: Callable[..., Services], local_bedrock: LocalBedrock
+) -> None:
+    services = make_services(fallback_models="nova-micro", first_token_timeout_s=0.3, progress_every_s=0.1)
+    local_bedrock.add_fault(kind="timeout", seconds=1.0, model="nova-lite")  # silent past the wait, then answers
+    result = services.chat.turn(CALLER, ask(), lambda _: None)
+    assert result.model == "nova-micro" and services.ledger is not None
+    for _ in range(100):  # the given-up call ends on its own thread once the endpoint answers it
+        events = services.ledger.events()
+        if len(events) == 2:
+            break
+        time.sleep(0.05)
+    late, answered = sorted(events, key=lambda e: e["model"])
+    assert answered["model"] == "nova-micro" and answered["interrupted"] == "0"
+    assert late["model"] == "nova-lite" and late["interrupted"] == "1" and late["requested"] == "nova-lite"
+    assert "[local Amazon Nova Lite]" not in result.text  # what it sent after being given up never showed
