@@ -340,3 +340,30 @@ def test_an_unreachable_slack_is_logged_not_raised(support: NativeSupport, caplo
         stream.finish(result("Hi"))
     assert "native stream failed; using chat.update" in caplog.text and "chat.postMessage failed" in caplog.text
     assert support.allowed("T1")  # a network failure says nothing about the workspace
+
+
+def test_progress_edits_the_placeholder_until_text_comes_then_is_ignored(
+    client: WebClient, support: NativeSupport, slack: SlackMock
+) -> None:
+    stream = make(client, support, mode="update")
+    stream.thinking()
+    stream.progress("Waiting for Amazon Nova Pro… (5 s)")
+    stream("Hello")
+    stream.progress("Waiting for Amazon Nova Pro… (10 s)")  # too late: the answer is showing
+    stream.finish(result("Hello"))
+    texts = [str(c.params.get("text")) for c in slack.calls if c.method in ("chat.postMessage", "chat.update")]
+    assert texts[1] == ":hourglass_flowing_sand: Waiting for Amazon Nova Pro… (5 s)"
+    assert not any("(10 s)" in t for t in texts)
+    assert len({c.params.get("ts") for c in slack.calls if c.method == "chat.update"}) == 1
+
+
+def test_progress_on_a_native_stream_moves_the_answer_to_one_edited_message(
+    client: WebClient, support: NativeSupport, slack: SlackMock
+) -> None:
+    stream = make(client, support, mode="native")
+    stream.progress("Retrying Amazon Nova Pro (attempt 2)…")
+    stream("Hello there")
+    stream.finish(result("Hello there"))
+    methods = [c.method for c in slack.calls]
+    assert "chat.startStream" not in methods and methods[0] == "chat.postMessage"
+    assert "Hello there" in blocks_text(slack.calls_to("chat.update")[-1].json_param("blocks"))
