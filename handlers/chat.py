@@ -64,6 +64,8 @@ def start_try(
     """`/bedrock try <model> <prompt>`: a message in the channel opens a thread bound to the model, and the answer
     streams into it; replies in the thread continue the conversation."""
     channel = caller.channel or ""
+    services.chat.limit(caller, ask.lang)  # before the thread opens: a refusal goes to the user alone
+    ask = replace(ask, counted=True)
     model = services.engine.catalog.models[ask.named or ""].name if ask.named else "?"
     prompt = ask.text if len(ask.text) <= TRY_PROMPT_CHARS else ask.text[:TRY_PROMPT_CHARS] + "…"
     head = L(ask.lang, f"🧪 <@{caller.user}>님이 *{model}* 에게:", f"🧪 <@{caller.user}> asked *{model}*:")

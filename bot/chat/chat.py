@@ -217,7 +217,8 @@ class Chat:
         acc.notices.extend(ask.notices)
         state = self._load(ref, acc, lang)
         choice = self.choose(caller, ask.named, state.model)
-        self.limit(caller, lang)
+        if not ask.counted:
+            self.limit(caller, lang)
         admission = self.admit(caller, choice.key, lang)
         acc.notices.extend(admission.notices)
         if ask.bind and self.memory is not None and state.model != choice.key:

@@ -107,3 +107,17 @@ def test_a_compare_bigger_than_the_rate_limit_is_refused_and_says_why(
     assert reply.params["response_type"] == "ephemeral"
     assert "This request needs 3 model calls, and one person may start at most 2 per 60 s" in reply.params["text"]
     assert not [r for r in local_bedrock.requests if r.operation in ("converse", "converse_stream")]
+
+
+def test_a_try_over_the_rate_limit_is_refused_to_the_user_alone_before_any_thread_opens(
+    make_harness: Callable[..., Harness], local_bedrock: LocalBedrock
+) -> None:
+    harness = make_harness(rate_limit_calls=1, rate_limit_window_s=60)
+    harness.command("try nova-lite hello there", name="first")
+    harness.command("try nova-lite hello again", name="second")
+    calls = harness.drain()
+    roots = [c for c in calls if c.method == "chat.postMessage" and "thread_ts" not in c.params]
+    assert len(roots) == 1  # one try thread in the channel, not a second one holding only an error
+    [refusal] = [c for c in calls if c.method == "response_url"]
+    assert refusal.params["response_type"] == "ephemeral" and "You can go on in" in refusal.params["text"]
+    assert len([r for r in local_bedrock.requests if r.operation == "converse_stream"]) == 1
