@@ -11,7 +11,9 @@ In process. `Chat.turn` runs as serve runs it (`build_services` with real Redis)
 and reports a fixed usage. So each measured turn is everything the bot does around the model: the thread's memory
 loaded from Redis, the model chosen (per-user and per-channel defaults read from Redis), the history fitted to
 the window, the LangChain messages built (system prompt, history, cache points), the cost priced from the
-catalog, both turns appended to Redis (one transaction), the usage event logged (level WARNING, so not written).
+catalog, both turns appended to Redis (one transaction), the usage event logged (level WARNING, so not written),
+the rate limit counted (one Lua call; the limit is raised so it never refuses) and the model call run on a worker
+thread under the turn's deadline (`bot.chat.deadline`).
 --turns turns go round-robin over --threads threads, so every thread gets several turns and the later ones
 carry history; after a warm-up, each `chat.turn` is timed with `time.perf_counter`.
 
@@ -109,7 +111,7 @@ def settings_for(redis_url: str, endpoint_url: str | None) -> Settings:
     return Settings(
         aws=AwsSettings(bedrock_endpoint_url=endpoint_url, region="us-east-1"),
         redis=RedisSettings(url=SecretStr(redis_url)),
-        chat=ChatSettings(),
+        chat=ChatSettings(rate_limit_calls=10_000),  # the limiter runs (its Redis trip is measured), never refuses
     )
 
 

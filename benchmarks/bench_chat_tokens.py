@@ -242,7 +242,7 @@ def settings_for(redis_url: str, endpoint_url: str, history_tokens: int) -> Sett
     return Settings(
         aws=AwsSettings(bedrock_endpoint_url=endpoint_url, region=REGION),
         redis=RedisSettings(url=SecretStr(redis_url)),
-        chat=ChatSettings(history_tokens=history_tokens, summary_model=SUMMARY_MODEL),
+        chat=ChatSettings(history_tokens=history_tokens, summary_model=SUMMARY_MODEL, rate_limit_calls=0),
     )
 
 

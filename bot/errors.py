@@ -7,6 +7,7 @@ a bug and is shown only as a generic apology. Messages never contain secrets or 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -114,9 +115,17 @@ class StoreUnavailable(BotError):
 class ModelUnavailable(BotError):
     """No model answered: every retry and fallback was throttled, failed or timed out."""
 
-    def __init__(self, tried: Sequence[str], reason: str) -> None:
+    def __init__(self, tried: Sequence[str], reason: str, *, seconds: float | None = None) -> None:
+        """`tried`: the models really called, in order; `reason` a `ModelError` kind or "deadline" (the turn's
+        `seconds` ran out)."""
+        self.tried = list(tried)
         names = ", ".join(tried)
+        limit = f"{seconds:g}" if seconds is not None else "?"
         why = {
+            "deadline": (
+                f"제한 시간({limit}초) 안에 답이 오지 않았습니다",
+                f"no answer came within the time a request may take ({limit} s)",
+            ),
             "throttled": ("요청이 많아 Bedrock이 제한(스로틀링)했습니다", "Bedrock throttled the requests"),
             "timeout": ("응답 시간이 초과되었습니다", "the calls timed out"),
             "unavailable": ("Bedrock이 일시적으로 응답하지 않습니다", "Bedrock is temporarily unavailable"),
@@ -144,3 +153,32 @@ class StartupError(BotError):
 
     def __init__(self, text: str) -> None:
         super().__init__(ko=text, en=text)
+
+
+class RateLimited(BotError):
+    """A user started more billed model calls than the rate limit allows in its window. Says the limit, and in how
+    many seconds (and at what local time) they may go on; a request bigger than the whole limit says so instead."""
+
+    def __init__(self, *, limit: int, window_s: int, calls: int, retry_after_s: float, at: str) -> None:
+        self.limit, self.window_s, self.calls, self.retry_after_s = limit, window_s, calls, retry_after_s
+        wait = max(1, math.ceil(retry_after_s))
+        if calls > limit:
+            ko = (
+                f"이 요청은 모델을 {calls}번 호출하는데, 한 사람이 {window_s}초에 시작할 수 있는 호출은 "
+                f"{limit}번까지입니다. 모델 수를 {limit}개 이하로 줄여 주세요."
+            )
+            en = (
+                f"This request needs {calls} model calls, and one person may start at most {limit} per {window_s} s. "
+                f"Use {limit} models or fewer."
+            )
+        else:
+            ko = (
+                f"요청이 너무 잦습니다: 한 사람이 {window_s}초에 모델 호출을 {limit}번까지 시작할 수 있어요. "
+                f"{wait}초 뒤({at})부터 다시 시도할 수 있습니다."
+            )
+            en = (
+                f"Too many requests: one person may start {limit} model call{'s' if limit != 1 else ''} per "
+                f"{window_s} s. "
+                f"You can go on in {wait} s (at {at})."
+            )
+        super().__init__(ko=ko, en=en)

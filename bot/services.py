@@ -24,6 +24,7 @@ from bot.store.events import EventDedup
 from bot.store.memory import LocalMemory, Memory, MemoryStore
 from bot.store.pending import Pending
 from bot.store.prefs import Prefs
+from bot.store.rate import RateLimiter
 from bot.store.threads import Threads
 from bot.usage.budgets import BudgetPolicy, Budgets
 from bot.usage.ledger import Ledger
@@ -95,6 +96,10 @@ def build_services(
         prompt_lang=settings.catalog.default_language,
         meter=Meter(ledger),
         budgets=budgets,
+        rate=None if offline else RateLimiter(
+            r, limit=settings.chat.rate_limit_calls, window_s=settings.chat.rate_limit_window_s
+        ),
+        tz=settings.usage.tz,
     )
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="compare")
     return Services(

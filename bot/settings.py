@@ -311,6 +311,19 @@ class ChatSettings(_Group):
     )
     stream_interval_s: float = Field(1.0, ge=0.2, le=10, description="seconds between chat.update edits")
     tool_rounds: int = Field(4, ge=1, le=10, description="most tool-use rounds of the catalog assistant per answer")
+    first_token_timeout_s: float = Field(
+        20.0, gt=0, le=600, description="seconds to wait for a model's first text before trying the next model"
+    )
+    turn_deadline_s: float = Field(
+        120.0, gt=0, le=1800, description="seconds one turn may take in all (retries, fallbacks, tools); then cut"
+    )
+    progress_every_s: float = Field(
+        5.0, gt=0, le=60, description="seconds between 'still waiting for <model>' updates of the placeholder"
+    )
+    rate_limit_calls: int = Field(
+        20, ge=0, le=10_000, description="billed model calls a user may start per window, all replicas (0: off)"
+    )
+    rate_limit_window_s: int = Field(60, ge=1, le=86_400, description="the rate limit's sliding window, seconds")
 
     @property
     def fallbacks(self) -> tuple[str, ...]:

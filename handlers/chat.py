@@ -58,7 +58,7 @@ def stream_turn(
     )
     stream.thinking()
     with boundary(stream.fail, ask.lang, ctx):
-        stream.finish(services.chat.turn(caller, ask, stream))
+        stream.finish(services.chat.turn(caller, ask, stream, stream.progress))
 
 
 def start_try(
@@ -67,6 +67,8 @@ def start_try(
     """`/bedrock try <model> <prompt>`: a message in the channel opens a thread bound to the model, and the answer
     streams into it; replies in the thread continue the conversation."""
     channel = caller.channel or ""
+    services.chat.limit(caller, ask.lang)  # before the thread opens: a refusal goes to the user alone
+    ask = replace(ask, counted=True)
     model = services.engine.catalog.models[ask.named or ""].name if ask.named else "?"
     prompt = defang(ask.text)  # the user's words: plain_text is not parsed, and its tokens are broken anyway
     prompt = prompt if len(prompt) <= TRY_PROMPT_CHARS else prompt[:TRY_PROMPT_CHARS] + "…"

@@ -156,6 +156,15 @@ class SlackStream:
             if not self._native and self._ts is None and not self._done:
                 self._edit(":hourglass_flowing_sand: " + L(self._lang, "답변을 작성하고 있어요…", "Thinking…"))
 
+    def progress(self, line: str) -> None:
+        """Before the first text: the placeholder says what the turn is waiting for (a silent model, a retry, a
+        fallback). A native stream cannot show a status and take it back, so the answer goes on in update mode."""
+        with self._lock:
+            if self._done or self._all:
+                return
+            self._native = False
+            self._edit(":hourglass_flowing_sand: " + line)
+
     def __call__(self, piece: str) -> None:
         with self._lock:
             if self._done or not piece:

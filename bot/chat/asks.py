@@ -17,7 +17,8 @@ class ChatAsk:
     """A message for a model, as the router understood it. `named`: a model the user named for this turn;
     `bind`: keep the thread on that model (try, a named model); `tools`: the catalog assistant (free-form
     questions the catalog parser could not read). `text` passed the input guardrails (masked); `notices` say
-    what they did and `guardrail` holds their interventions (for the usage event)."""
+    what they did and `guardrail` holds their interventions (for the usage event). `counted`: the front end
+    already counted this turn against the rate limit (`Chat.limit`), before showing anything for it."""
 
     text: str
     lang: str
@@ -27,6 +28,7 @@ class ChatAsk:
     tools: bool = False
     notices: tuple[str, ...] = ()
     guardrail: tuple[Hit, ...] = ()
+    counted: bool = False
 
 
 USAGE = "/bedrock compare <model1,model2[,…]> <prompt>"

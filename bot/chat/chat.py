@@ -12,9 +12,10 @@ limit the turn is blocked or goes to the cheaper model the policy names.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
@@ -24,15 +25,17 @@ from bot.caller import Caller
 from bot.catalog.schema import Model
 from bot.chat.asks import ChatAsk
 from bot.chat.cost import call_cost
+from bot.chat.deadline import TURN_DEADLINE, Deadline, complete_within
 from bot.chat.model import ChatModel, Completion, ModelError, ModelRequest, ToolCall
-from bot.chat.reliability import Backoff, call_with_fallback
+from bot.chat.present import progress_text, stop_notice
+from bot.chat.reliability import Backoff, Limits, NoAnswer, Progress, call_with_fallback
 from bot.chat.resolve import Choice, choose, is_chat_model, model_id_for
 from bot.chat.summary import Summariser, extractive
 from bot.chat.tokens import MESSAGE_OVERHEAD, estimate_tokens
 from bot.chat.tools import SPECS, run_tool
 from bot.chat.types import ChatResult, Cost, Sink, Usage
 from bot.chat.window import fold_count, history_budget
-from bot.errors import ModelUnavailable, StoreUnavailable
+from bot.errors import ModelUnavailable, RateLimited, StoreUnavailable
 from bot.guardrails.guard import Guard, where
 from bot.guardrails.verdict import Source
 from bot.prompts import render
@@ -42,6 +45,7 @@ from bot.sanitize import clean
 from bot.settings import ChatSettings
 from bot.store.memory import MemoryStore, ThreadRef, ThreadState, Turn
 from bot.store.prefs import Prefs
+from bot.store.rate import RateLimiter
 from bot.usage.budgets import Admission, Budgets
 from bot.usage.meter import Meter, actions
 
@@ -78,10 +82,13 @@ class Chat:
         today: Any = date.today,
         meter: Meter | None = None,
         budgets: Budgets | None = None,
+        rate: RateLimiter | None = None,
+        tz: tzinfo | None = None,
     ) -> None:
         """`prompt_lang`: the language of the system prompts (the deployment's, BRA_DEFAULT_LANGUAGE), the same
         whatever language a message is in, so a thread's cached prefix survives a switch between Korean and
-        English; the prompts tell the model to answer in the user's language."""
+        English; the prompts tell the model to answer in the user's language. `rate`: the per-user rate limit
+        of billed calls; `tz` the time zone its "go on at" time is shown in."""
         self.engine, self.access, self.prefs, self.memory = engine, access, prefs, memory
         self.model, self.settings, self.region, self.default_model = model, settings, region, default_model
         self.guard = guard
@@ -89,6 +96,8 @@ class Chat:
         self.budgets = budgets
         self.catalog = engine.catalog
         self.backoff = Backoff(settings.model_retries, settings.retry_base_s, settings.retry_max_s)
+        self.limits = Limits(settings.first_token_timeout_s, settings.turn_deadline_s, settings.progress_every_s)
+        self.rate, self.tz = rate, tz
         self.today = today
         self.prompt_lang = prompt_lang
         summary_key = settings.summary_model if settings.summary_model in self.catalog.models else None
@@ -126,6 +135,24 @@ class Chat:
             return Admission(key)
         return self.budgets.admit(caller, key, lang, can_downgrade=can_downgrade)
 
+    def limit(self, caller: Caller, lang: str, *, calls: int = 1) -> None:
+        """Count `calls` billed model calls against the caller's rate limit (every replica shares it); raises
+        `RateLimited`, saying when they may go on, when the window has no room. Nothing passes without a limiter."""
+        if self.rate is None:
+            return
+        verdict = self.rate.take(team=caller.team, user=caller.user, calls=calls)
+        if verdict.allowed:
+            return
+        at = datetime.now(self.tz) + timedelta(seconds=math.ceil(verdict.retry_after_s))
+        log.info("rate limited", extra={"user": caller.user, "calls": calls, "retry_after_s": verdict.retry_after_s})
+        raise RateLimited(
+            limit=self.rate.limit,
+            window_s=self.rate.window_s,
+            calls=calls,
+            retry_after_s=verdict.retry_after_s,
+            at=at.strftime("%H:%M:%S %Z").strip(),
+        )
+
     def account(self, caller: Caller, feature: str, key: str, done: Completion, **event: Any) -> Cost:
         """Price a call's usage from the catalog and record it (log line and ledger); returns the cost."""
         cost = call_cost(self.catalog, key, self.region, done.usage)
@@ -148,6 +175,10 @@ class Chat:
             if model and is_chat_model(model) and key not in keys and self.access.allows_model(caller.user, key):
                 keys.append(key)
         return keys
+
+    def max_tokens(self, model: Model) -> int:
+        """The answer budget (`maxTokens`) of a call to `model`: the setting, capped by the model's max output."""
+        return min(self.settings.max_answer_tokens, model.max_output or self.settings.max_answer_tokens)
 
     def thread_ref(self, caller: Caller) -> ThreadRef:
         return ThreadRef(caller.team, caller.channel or "-", caller.thread_ts or "-")
@@ -175,13 +206,20 @@ class Chat:
 
     # -- one turn ----------------------------------------------------------------------------------------------
 
-    def turn(self, caller: Caller, ask: ChatAsk, sink: Sink) -> ChatResult:
-        """Answer `ask` in the caller's thread. Raises `ModelUnavailable` when no model answers, `AccessDenied`
-        for a model the policy refuses, `InputError` for a message no window can hold."""
+    def turn(
+        self, caller: Caller, ask: ChatAsk, sink: Sink, progress: Callable[[str], None] | None = None
+    ) -> ChatResult:
+        """Answer `ask` in the caller's thread; `progress` hears localised lines on what the turn is waiting for
+        (a silent model, a retry, a fallback). Raises `ModelUnavailable` when no model answers in time,
+        `AccessDenied` for a model the policy refuses, `RateLimited` over the rate limit, `InputError` for a
+        message no window can hold."""
         lang, ref, acc = ask.lang, self.thread_ref(caller), _Turn()
+        deadline = Deadline(self.limits.turn_s)
         acc.notices.extend(ask.notices)
         state = self._load(ref, acc, lang)
         choice = self.choose(caller, ask.named, state.model)
+        if not ask.counted:
+            self.limit(caller, lang)
         admission = self.admit(caller, choice.key, lang)
         acc.notices.extend(admission.notices)
         if ask.bind and self.memory is not None and state.model != choice.key:
@@ -203,19 +241,32 @@ class Chat:
                 model_key=key,
                 model_id=model_id_for(m, self.region),
                 messages=messages,
-                max_tokens=min(self.settings.max_answer_tokens, m.max_output or self.settings.max_answer_tokens),
+                max_tokens=self.max_tokens(m),
                 metadata=metadata,
                 tools=SPECS if ask.tools and m.features.tool_use else (),
             )
 
         chain = self.chain(caller, admission.model)
         guarded = self.guard.stream(sink, lang)
+        names = {k: self.catalog.models[k].name for k in chain}
+
+        def said(step: Progress) -> None:
+            if progress is not None:
+                progress(progress_text(step, names, lang))
+
+        def late(key: str, done: Completion) -> None:  # given up on, answered after all: Bedrock bills it
+            self.account(caller, ask.feature, key, done, requested=choice.key)
+
         try:
-            answered = call_with_fallback(self.model, chain, build, guarded, self.backoff)
-        except ModelError as exc:
-            tried = [self.catalog.models[k].name for k in chain]
+            answered = call_with_fallback(
+                self.model, chain, build, guarded, self.backoff,
+                limits=self.limits, deadline=deadline, progress=said, late=late,
+            )  # fmt: skip
+        except NoAnswer as exc:
+            tried = [names[k] for k in exc.tried]
             log.warning("no model answered", extra={**metadata, "error": exc.code, "tried": len(tried)})
-            raise ModelUnavailable(tried, exc.kind) from None
+            reason = "deadline" if exc.code == TURN_DEADLINE else exc.kind
+            raise ModelUnavailable(tried, reason, seconds=self.limits.turn_s) from None
         key, done = answered.model_key, answered.completion
         if answered.failed:
             failed = self.catalog.models[answered.failed[0][0]].name
@@ -227,8 +278,11 @@ class Chat:
                 )
             )
         if done.tool_calls and not done.interrupted:
-            done = self._tool_loop(caller, ask.feature, build(key), done, guarded, lang)
+            done = self._tool_loop(caller, ask.feature, build(key), done, guarded, lang, deadline)
         acc.usage = acc.usage + done.usage
+        cut = stop_notice(done.stop_reason, self.max_tokens(self.catalog.models[key]), lang, self.limits.turn_s)
+        if cut is not None:
+            acc.notices.append(cut)
         verdict = guarded.finish()
         text, error = guarded.text, None
         self.record_bedrock(caller, key, ask.feature, done.guardrail)
@@ -360,7 +414,14 @@ class Chat:
         return messages
 
     def _tool_loop(
-        self, caller: Caller, feature: str, request: ModelRequest, done: Completion, sink: Sink, lang: str
+        self,
+        caller: Caller,
+        feature: str,
+        request: ModelRequest,
+        done: Completion,
+        sink: Sink,
+        lang: str,
+        deadline: Deadline,
     ) -> Completion:
         """Run the assistant's tool calls against the catalog and call again, at most `tool_rounds` times. Tool
         inputs (written by the model) and results (going to it) pass the guardrails like any other text."""
@@ -389,7 +450,8 @@ class Chat:
             if texts:
                 sink("\n\n")
             try:
-                done = self.model.complete(
+                done = complete_within(
+                    self.model,
                     ModelRequest(
                         model_key=request.model_key,
                         model_id=request.model_id,
@@ -399,6 +461,9 @@ class Chat:
                         tools=request.tools,
                     ),
                     sink,
+                    deadline,
+                    first_token_s=self.limits.first_token_s,
+                    every_s=self.limits.progress_every_s,
                 )
             except ModelError as exc:
                 done = Completion(text="", usage=Usage(), stop_reason="interrupted", interrupted=True, error=exc)

@@ -17,7 +17,9 @@ from bot.caller import Caller
 from bot.chat.asks import CompareAsk
 from bot.chat.chat import Chat
 from bot.chat.cost import estimate_usd
+from bot.chat.deadline import TURN_DEADLINE, Deadline
 from bot.chat.model import ModelError, ModelRequest
+from bot.chat.present import stop_notice
 from bot.chat.reliability import call_with_retries
 from bot.chat.resolve import model_id_for, require_allowed
 from bot.chat.tokens import MESSAGE_OVERHEAD, estimate_tokens
@@ -45,7 +47,7 @@ class Comparer:
         lines = []
         for key in ask.models:
             model = catalog.models[key]
-            out = min(chat.settings.max_answer_tokens, model.max_output or chat.settings.max_answer_tokens)
+            out = chat.max_tokens(model)
             cost = estimate_usd(catalog, key, chat.region, prompt_tokens, out)
             total = None if cost is None or total is None else total + cost
             shown = usd(cost) if cost is not None else L(ask.lang, "가격 없음", "no price")
@@ -66,12 +68,15 @@ class Comparer:
         )
 
     def run(self, caller: Caller, ask: CompareAsk) -> Comparison:
-        """Raises `AccessDenied` for a model the policy refuses, `BudgetExceeded` when a budget is used up (a
-        comparison is never downgraded: the point is to see those models)."""
+        """Raises `AccessDenied` for a model the policy refuses, `RateLimited` when the caller's rate limit has no
+        room for one call per model, `BudgetExceeded` when a budget is used up (a comparison is never downgraded:
+        the point is to see those models). All models share one deadline (`BRA_TURN_DEADLINE_S`)."""
         for key in ask.models:
             require_allowed(self.chat.catalog, self.chat.access, caller.user, key)
+        self.chat.limit(caller, ask.lang, calls=len(ask.models))
         admitted = self.chat.admit(caller, ask.models[0], ask.lang, can_downgrade=False)
-        futures = [self.pool.submit(self._one, caller, ask, key) for key in ask.models]
+        deadline = Deadline(self.chat.limits.turn_s)
+        futures = [self.pool.submit(self._one, caller, ask, key, deadline) for key in ask.models]
         results = tuple(f.result() for f in futures)
         return Comparison(
             lang=ask.lang,
@@ -84,21 +89,25 @@ class Comparer:
     def _system(self, ask: CompareAsk, name: str = "the model") -> str:
         return render("chat_system", self.chat.prompt_lang, model_name=name, today=self.chat.today().isoformat())
 
-    def _one(self, caller: Caller, ask: CompareAsk, key: str) -> ChatResult:
+    def _one(self, caller: Caller, ask: CompareAsk, key: str, deadline: Deadline) -> ChatResult:
         chat, model = self.chat, self.chat.catalog.models[key]
         metadata = caller.metadata("compare")
         request = ModelRequest(
             model_key=key,
             model_id=model_id_for(model, chat.region),
             messages=(SystemMessage(content=self._system(ask, model.name)), HumanMessage(content=ask.prompt)),
-            max_tokens=min(chat.settings.max_answer_tokens, model.max_output or chat.settings.max_answer_tokens),
+            max_tokens=chat.max_tokens(model),
             metadata=metadata,
         )
         base = partial(ChatResult, lang=ask.lang, feature="compare", model=key, model_name=model.name, requested=key)
         try:
-            done = call_with_retries(chat.model, request, ignore, chat.backoff)
+            done = call_with_retries(
+                chat.model, request, ignore, chat.backoff, limits=chat.limits, deadline=deadline,
+                late=lambda k, late: chat.account(caller, "compare", k, late),
+            )  # fmt: skip
         except ModelError as exc:
-            error = ModelUnavailable([model.name], exc.kind).message(ask.lang)
+            reason = "deadline" if exc.code == TURN_DEADLINE else exc.kind
+            error = ModelUnavailable([model.name], reason, seconds=chat.limits.turn_s).message(ask.lang)
             return base(text="", usage=Usage(), cost=Cost(None, chat.region), error=error)
         chat.record_bedrock(caller, key, "compare", done.guardrail)
         verdict = chat.guard.judge(done.text, "OUTPUT", ask.lang, where=where(caller, model=key, feature="compare"))
@@ -111,7 +120,10 @@ class Comparer:
             stop_reason=done.stop_reason,
             interrupted=done.interrupted,
             error=chat.guard.blocked(verdict).message(ask.lang) if verdict.blocked else None,
-            notices=chat.guard.notices(verdict, ask.lang),
+            notices=(
+                *chat.guard.notices(verdict, ask.lang),
+                *filter(None, [stop_notice(done.stop_reason, request.max_tokens, ask.lang, chat.limits.turn_s)]),
+            ),
         )
 
 

@@ -93,12 +93,15 @@ class ChatModel(Protocol):
 
 
 def classify(exc: BaseException) -> ModelError:
-    """A Bedrock/botocore/langchain failure as a `ModelError` the caller can act on."""
+    """A Bedrock/botocore/langchain failure as a `ModelError` the caller can act on. An exception that arrives
+    inside a ConverseStream (`throttlingException`, `serviceUnavailableException`...) is classified like its HTTP
+    twin (`ThrottlingException`...): botocore raises it as an `EventStreamError`, a `ClientError` with a
+    lower-camel code and HTTP status 200, so the code is normalised before it is looked at."""
     if isinstance(exc, ModelError):
         return exc
     if isinstance(exc, botocore.exceptions.ClientError):
         err = exc.response.get("Error", {})
-        code, message = str(err.get("Code", "ClientError")), str(err.get("Message", ""))
+        code, message = _twin(str(err.get("Code", "ClientError"))), str(err.get("Message", ""))
         status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
         if code in ("ThrottlingException", "TooManyRequestsException") or status == 429:
             return ModelError("throttled", code, message)
@@ -107,9 +110,6 @@ def classify(exc: BaseException) -> ModelError:
         if code == "AccessDeniedException":
             return ModelError("denied", code, message)
         return ModelError("invalid", code, message)
-    if isinstance(exc, botocore.exceptions.EventStreamError):  # in-stream exception event
-        code = str(exc.response.get("Error", {}).get("Code", "ModelStreamErrorException"))
-        return ModelError("throttled" if "hrottl" in code else "unavailable", code, str(exc))
     if isinstance(exc, (botocore.exceptions.ReadTimeoutError, botocore.exceptions.ConnectTimeoutError)):
         return ModelError("timeout", type(exc).__name__, str(exc))
     if isinstance(exc, (botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectionError)):
@@ -120,6 +120,11 @@ def classify(exc: BaseException) -> ModelError:
         kind = "throttled" if "hrottl" in str(exc) else "unavailable"
         return ModelError(kind, "ModelStreamErrorException", str(exc).splitlines()[0])
     return ModelError("failed", type(exc).__name__, str(exc))
+
+
+def _twin(code: str) -> str:
+    """`throttlingException` (an in-stream exception's type) → `ThrottlingException` (its HTTP error code)."""
+    return code[:1].upper() + code[1:] if code.endswith("Exception") else code
 
 
 class BedrockChatModel:
@@ -188,9 +193,8 @@ class BedrockChatModel:
         text = "".join(pieces)
         usage = _usage(merged, elapsed, ttft)
         if usage is None:  # the stream died before Bedrock reported usage
-            prompt = sum(estimate_tokens(_plain(m.content)) for m in request.messages)
             usage = Usage(
-                input_tokens=prompt,
+                input_tokens=prompt_estimate(request),
                 output_tokens=estimate_tokens(text),
                 latency_ms=elapsed,
                 ttft_ms=ttft,
@@ -231,6 +235,11 @@ def _text_of(chunk: AIMessageChunk) -> str:
     if isinstance(content, str):
         return content
     return "".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
+
+
+def prompt_estimate(request: ModelRequest) -> int:
+    """The bot's estimate of a request's input tokens, for a call Bedrock reported no usage for."""
+    return sum(estimate_tokens(_plain(m.content)) for m in request.messages)
 
 
 def _plain(content: Any) -> str:

@@ -1,11 +1,18 @@
 """The words every front end shows around a model's answer: the footer (model, tokens, latency, cost), the
-interruption mark and the error line. Slack blocks and console text both use these, so they say the same."""
+interruption mark and the error line, why an answer stopped early, and what a turn is waiting for. Slack blocks
+and console text both use these, so they say the same."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from bot.chat.types import ChatResult, Cost, Usage
 from bot.qa.answers.common import L
 from bot.qa.format import usd
+
+if TYPE_CHECKING:  # the catalog-only path renders with this module and must not import boto3 / LangChain
+    from bot.chat.reliability import Progress
 
 
 def seconds(ms: float | None, lang: str) -> str:
@@ -57,3 +64,45 @@ def interrupted_mark(lang: str) -> str:
     return L(
         lang, "⚠️ 답변이 중간에 끊겼습니다 (여기까지 받은 내용).", "⚠️ The answer was interrupted (shown up to here)."
     )
+
+
+def stop_notice(stop_reason: str, max_tokens: int, lang: str, deadline_s: float | None = None) -> str | None:
+    """Why an answer ended early, when it did: cut at the answer budget (`max_tokens`), at the context window,
+    or at the turn's deadline. The stop reason is shown as Bedrock named it, so it can be looked up."""
+    if stop_reason == "max_tokens":
+        return L(
+            lang,
+            f"✂️ 답변이 최대 길이({max_tokens:,} 토큰)에 닿아 잘렸습니다 (stop reason: `max_tokens`). "
+            "이어서 받으려면 “계속”이라고 답해 주세요.",
+            f"✂️ The answer was cut at its length limit ({max_tokens:,} tokens; stop reason: `max_tokens`). "
+            "Reply “continue” for the rest.",
+        )
+    if stop_reason == "model_context_window_exceeded":
+        return L(
+            lang,
+            "✂️ 모델의 컨텍스트 창이 가득 차 답변이 잘렸습니다 (stop reason: `model_context_window_exceeded`). "
+            "`/bedrock reset`으로 대화를 새로 시작해 보세요.",
+            "✂️ The answer was cut: the model's context window is full (stop reason: "
+            "`model_context_window_exceeded`). Start afresh with `/bedrock reset`.",
+        )
+    if stop_reason == "deadline":
+        limit = f"{deadline_s:g}" if deadline_s is not None else "?"
+        return L(
+            lang,
+            f"✂️ 답변이 한 번의 요청에 허용된 시간({limit}초)을 넘어 여기서 끊었습니다 (stop reason: `deadline`).",
+            f"✂️ The answer took longer than a request may ({limit} s), so it was cut here (stop reason: `deadline`).",
+        )
+    return None
+
+
+def progress_text(progress: Progress, names: Mapping[str, str], lang: str) -> str:
+    """The placeholder's line while a turn waits: which model, for how long, retried or replaced."""
+    name = names.get(progress.model, progress.model)
+    if progress.kind == "fallback":
+        before = names.get(progress.previous or "", progress.previous or "?")
+        return L(lang, f"{before}이(가) 응답하지 않아 {name}에게 묻는 중…", f"{before} did not answer; asking {name}…")
+    if progress.kind == "retrying":
+        attempt = progress.attempt
+        return L(lang, f"{name} 다시 시도하는 중 ({attempt}번째)…", f"Retrying {name} (attempt {attempt})…")
+    waited = f"{progress.waited_s:.0f}"
+    return L(lang, f"{name}의 답을 기다리는 중… ({waited}초)", f"Waiting for {name}… ({waited} s)")

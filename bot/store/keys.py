@@ -184,3 +184,14 @@ def digest_lock(channel: str, day: str) -> str:
 
 def digest_done(channel: str, day: str) -> str:
     return DIGEST_DONE.format(channel=channel, day=day)
+
+
+# Per-user rate limit of billed model calls (`bot/store/rate.py`), shared by every replica. RATE_CALLS is a sorted
+# set per team and user: one member per call started in the last BRA_RATE_LIMIT_WINDOW_S seconds, scored by the
+# Redis server's clock in microseconds (so replicas with different clocks agree). Its TTL is the window: an idle
+# user's key disappears.
+RATE_CALLS = PREFIX + ":rate:{team}:{user}"
+
+
+def rate_calls(team: str, user: str) -> str:
+    return RATE_CALLS.format(team=team, user=user)

@@ -362,3 +362,30 @@ def test_native_never_sends_a_live_mention_or_link_split_across_pieces(
     assert live_mentions(text, markdown=True) == [] and hidden_links(text, markdown=True) == []
     assert text.replace(WJ, "") == "Hi <!channel> and <@U0VICTIM> see <https://evil.example>"
     assert all("evil" not in chunks_text(c) or "evil.example>" in chunks_text(c) for c in calls)
+
+
+def test_progress_edits_the_placeholder_until_text_comes_then_is_ignored(
+    client: WebClient, support: NativeSupport, slack: SlackMock
+) -> None:
+    stream = make(client, support, mode="update")
+    stream.thinking()
+    stream.progress("Waiting for Amazon Nova Pro… (5 s)")
+    stream("Hello")
+    stream.progress("Waiting for Amazon Nova Pro… (10 s)")  # too late: the answer is showing
+    stream.finish(result("Hello"))
+    texts = [str(c.params.get("text")) for c in slack.calls if c.method in ("chat.postMessage", "chat.update")]
+    assert texts[1] == ":hourglass_flowing_sand: Waiting for Amazon Nova Pro… (5 s)"
+    assert not any("(10 s)" in t for t in texts)
+    assert len({c.params.get("ts") for c in slack.calls if c.method == "chat.update"}) == 1
+
+
+def test_progress_on_a_native_stream_moves_the_answer_to_one_edited_message(
+    client: WebClient, support: NativeSupport, slack: SlackMock
+) -> None:
+    stream = make(client, support, mode="native")
+    stream.progress("Retrying Amazon Nova Pro (attempt 2)…")
+    stream("Hello there")
+    stream.finish(result("Hello there"))
+    methods = [c.method for c in slack.calls]
+    assert "chat.startStream" not in methods and methods[0] == "chat.postMessage"
+    assert "Hello there" in blocks_text(slack.calls_to("chat.update")[-1].json_param("blocks"))
