@@ -8,7 +8,10 @@ what to set: missing tokens (78), Redis or Slack unreachable or the token refuse
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -17,6 +20,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError as SlackBoltError
 
+from bot import lifecycle
 from bot.chat.bedrock import has_credentials
 from bot.digest.assemble import make_job
 from bot.digest.job import Scheduler
@@ -65,11 +69,12 @@ def require_bedrock(settings: Settings) -> None:
 def serve(settings: Settings) -> int:
     configure(settings.log)
     services, app = prepare(settings)
+    lifecycle.started(services, app.client)
     start_digest(settings, services, app)
     if settings.slack.socket_mode:
         return _socket_mode(settings, services, app)
     log.info("serving Slack over HTTP", extra={"port": settings.server.port, "workers": settings.server.http_workers})
-    _Gunicorn(slack_app(app, services), settings).run()
+    _Gunicorn(slack_app(app, services), settings, on_stop=lambda: lifecycle.stopping(services)).run()
     return 0
 
 
@@ -96,7 +101,7 @@ def start_digest(settings: Settings, services: Services, app: App) -> Scheduler 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
     """gunicorn embedded: threaded workers, the app built once before forking (state lives in Redis)."""
 
-    def __init__(self, wsgi: Wsgi, settings: Settings) -> None:
+    def __init__(self, wsgi: Wsgi, settings: Settings, on_stop: Callable[[], None]) -> None:
         self._wsgi = wsgi
         self._options: dict[str, Any] = {
             "bind": f"0.0.0.0:{settings.server.port}",
@@ -108,6 +113,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
             "keepalive": 5,
             "accesslog": None,
             "loglevel": settings.log.level.lower(),
+            # the stop hook runs in each worker as it exits (SIGTERM: after its requests finished) and in the arbiter
+            "worker_exit": lambda server, worker: on_stop(),
+            "on_exit": lambda server: on_stop(),
         }
         super().__init__()
 
@@ -130,5 +138,9 @@ def _socket_mode(settings: Settings, services: Services, app: App) -> int:
     threading.Thread(target=health.serve_forever, name="health", daemon=True).start()
     token = settings.slack.app_token.get_secret_value() if settings.slack.app_token else ""
     log.info("serving Slack over Socket Mode", extra={"health_port": settings.server.port})
-    SocketModeHandler(app, token, web_client=app.client).start()  # type: ignore[no-untyped-call]
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # a deploy's stop runs the stop hook
+    try:
+        SocketModeHandler(app, token, web_client=app.client).start()  # type: ignore[no-untyped-call]
+    finally:
+        lifecycle.stopping(services)
     return 0

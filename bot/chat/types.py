@@ -16,6 +16,14 @@ def ignore(_: str) -> None:
     """A sink that drops the pieces (compare collects whole answers)."""
 
 
+def announce(sink: Sink, model_key: str, prompt_tokens: int) -> None:
+    """Tell a sink that journals its answer (`handlers.stream.SlackStream`) which model is called now and about how
+    many input tokens the call sends, so that a dead process's answer can still be billed (as an estimate)."""
+    calling = getattr(sink, "calling", None)
+    if callable(calling):
+        calling(model_key, prompt_tokens)
+
+
 @dataclass(frozen=True)
 class Usage:
     """Token counts and timings of one call (or of several added up).
