@@ -161,6 +161,12 @@ class SlackStream:
         if self._track is not None:
             self._track.calling(model_key, prompt_tokens)
 
+    def settled(self) -> None:
+        """The core recorded this turn's usage and memory (`bot.chat.types.settled`): journaled, so that a sweeper
+        finishing the message after we die does not bill or remember it again."""
+        if self._track is not None:
+            self._track.settled()
+
     def __call__(self, piece: str) -> None:
         with self._lock:
             if self._done or not piece:
@@ -171,8 +177,10 @@ class SlackStream:
             if self._last is None or now - self._last >= self._interval_s:
                 self._last = now
                 self._spill()
+                self._journal()  # before showing: a process killed meanwhile leaves at least what Slack shows
                 self._show()
-                self._journal()
+                if self._native:
+                    self._journal()  # what the stream has appended now (`sent`)
 
     def finish(self, result: ChatResult) -> None:
         """The final message: the answer (all of it), then the tail (interruption, notices, footer, 👍/👎)."""

@@ -30,7 +30,7 @@ from bot.chat.resolve import Choice, choose, is_chat_model, model_id_for
 from bot.chat.summary import Summariser, extractive
 from bot.chat.tokens import MESSAGE_OVERHEAD, estimate_tokens
 from bot.chat.tools import SPECS, run_tool
-from bot.chat.types import ChatResult, Cost, Sink, Usage, announce
+from bot.chat.types import ChatResult, Cost, Sink, Usage, announce, settled
 from bot.chat.window import fold_count, history_budget
 from bot.errors import ModelUnavailable, StoreUnavailable
 from bot.guardrails.guard import Guard, where
@@ -247,6 +247,7 @@ class Chat:
                 Turn("assistant", text, estimate_tokens(text) + MESSAGE_OVERHEAD, key),
             ]
             self._safely(lambda m: m.append(ref, caller.user, turns), acc, lang)
+        settled(sink)
         result = ChatResult(
             lang=lang,
             feature=ask.feature,

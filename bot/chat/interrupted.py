@@ -26,10 +26,13 @@ log = logging.getLogger(__name__)
 def finish_interrupted(chat: Chat, entry: Entry) -> ChatResult:
     """Bill and remember the partial answer of `entry`; the result the Slack side shows under it."""
     caller = Caller(entry.team, entry.user, entry.channel, entry.thread_ts or None)
-    lang, text = entry.lang or "en", entry.text
+    text = entry.text
     model = chat.catalog.models.get(entry.model)
     usage = Usage(input_tokens=entry.prompt_tokens, output_tokens=estimate_tokens(text), estimated=True)
     cost = Cost(usd=None, region=chat.region)
+    if entry.settled:  # the dead process had billed and remembered the turn: only its message is unfinished
+        log.warning("abandoned answer finished (already billed)", extra={"stream": entry.id, "channel": entry.channel})
+        return _result(entry, model.name if model else "-", Usage(), cost)
     if model is not None:  # the call was made (the core names the model just before calling it)
         call = Completion(text=text, usage=usage, stop_reason="interrupted", interrupted=True)
         cost = chat.account(caller, entry.feature, entry.model, call)
@@ -49,11 +52,16 @@ def finish_interrupted(chat: Chat, entry: Entry) -> ChatResult:
         "abandoned answer finished as interrupted",
         extra={"stream": entry.id, "channel": entry.channel, "model": entry.model or "-", "claims": entry.claims},
     )
+    return _result(entry, model.name if model is not None else "-", usage, cost)
+
+
+def _result(entry: Entry, model_name: str, usage: Usage, cost: Cost) -> ChatResult:
+    lang, text = entry.lang or "en", entry.text
     return ChatResult(
         lang=lang,
         feature=entry.feature,
         model=entry.model or "-",
-        model_name=model.name if model is not None else "-",
+        model_name=model_name,
         requested=entry.model or "-",
         text=text,
         usage=usage,

@@ -24,6 +24,14 @@ def announce(sink: Sink, model_key: str, prompt_tokens: int) -> None:
         calling(model_key, prompt_tokens)
 
 
+def settled(sink: Sink) -> None:
+    """Tell a journaling sink that the turn's usage is recorded and the turn remembered: a process dying after this
+    leaves only the Slack message to finish, nothing to bill or remember again."""
+    done = getattr(sink, "settled", None)
+    if callable(done):
+        done()
+
+
 @dataclass(frozen=True)
 class Usage:
     """Token counts and timings of one call (or of several added up).

@@ -54,6 +54,7 @@ class Entry:
     text: str = ""  # the whole answer so far (all its messages)
     model: str = ""  # the catalog key being called ("" before the first call)
     prompt_tokens: int = 0  # estimated input tokens of that call
+    settled: int = 0  # 1 once the core recorded the usage and the memory: only the message is left to finish
     claims: int = 0
 
     def dump(self) -> dict[str, str]:
@@ -62,7 +63,7 @@ class Entry:
     @classmethod
     def load(cls, id_: str, raw: dict[str, str]) -> Entry:
         values: dict[str, object] = {f.name: raw.get(f.name, "") for f in fields(cls) if f.name != "id"}
-        for name in ("sent", "prompt_tokens", "claims"):
+        for name in ("sent", "prompt_tokens", "settled", "claims"):
             values[name] = int(raw.get(name) or 0)
         return cls(id=id_, **values)  # type: ignore[arg-type]
 
@@ -185,6 +186,9 @@ class Track:
 
     def calling(self, model: str, prompt_tokens: int) -> None:
         self.journal.update(self.entry.id, model=model, prompt_tokens=prompt_tokens)
+
+    def settled(self) -> None:
+        self.journal.update(self.entry.id, settled=1)
 
     def shown(self, *, mode: str, ts: str | None, page: str, sent: int, text: str) -> None:
         self.journal.update(self.entry.id, mode=mode, ts=ts or "", page=page, sent=sent, text=text)

@@ -40,7 +40,8 @@ def slow_harness(
         settings = settings.model_copy(update={"slack": slack_settings})
         services = build_services(settings)
         executor = TrackingExecutor()
-        harness = Harness(create_app(services, web_client(settings.slack), executor=executor), services, slack, executor)
+        app = create_app(services, web_client(settings.slack), executor=executor)
+        harness = Harness(app, services, slack, executor)
         made.append(harness)
         return harness
 

@@ -291,8 +291,13 @@ class SlackMock:
                 return {**ok, "channel": channel, "ts": ts, "text": p.get("text", "")}
             case "chat.delete" | "chat.appendStream":
                 return {**ok, "channel": channel, "ts": ts}
-            case "chat.startStream":
-                return {**ok, "channel": channel, "ts": self._next_ts()}
+            case "chat.startStream":  # a streamed message exists in the thread from its start
+                msg = {**_BOT, "text": str(p.get("markdown_text") or ""), "ts": self._next_ts()}
+                if p.get("thread_ts"):
+                    msg["thread_ts"] = p["thread_ts"]
+                with self._lock:
+                    self._messages.append({**msg, "channel": channel})
+                return {**ok, "channel": channel, "ts": msg["ts"]}
             case "chat.stopStream":  # the message text is what was appended to this stream, as Slack shows it
                 parts = [c.params.get("markdown_text") or "" for c in self.calls_to("chat.appendStream")
                          if c.params.get("ts") == ts and c.params.get("channel") == channel]
