@@ -33,7 +33,8 @@ import redis
 
 from bot.errors import StoreUnavailable
 from bot.store import keys
-from bot.usage.event import METRICS, Totals, UsageEvent
+from bot.usage.event import Totals, UsageEvent
+from bot.usage.scripts import RECORD, RECORD_ONCE
 from bot.usage.spill import Spill, Spilled
 
 log = logging.getLogger(__name__)
@@ -53,38 +54,6 @@ ALL = "*"
 def per(dim: str, subject: str) -> str:
     """The per-subject dimension name: per("user_models", "U1") → "user_models:U1"."""
     return f"{dim}:{subject}"
-
-
-# KEYS: the aggregate hashes (day ones first), then the stream.
-# ARGV: 1 how many day keys, 2 day TTL, 3 month TTL, then one amount per metric (METRICS, in order), one dimension
-# value per hash key, the stream's approximate MAXLEN, and the raw event as JSON (one stream field, "event").
-# The metric names are part of the script, not arguments: fewer arguments to encode on every call.
-# _RECORD_ONCE (a buffered or spilled event, which may be written twice: a retry after a lost reply, a replay after a
-# crash) adds KEYS: its once-key last, ARGV: the once-key's TTL last, and writes nothing when the key exists.
-_METRIC_NAMES = ", ".join(f"'{m}'" for m in METRICS)
-_BODY = f"""
-local metrics = {{{_METRIC_NAMES}}}
-local nm = #metrics
-local nhash = #KEYS - NEXTRA
-local nday, dayttl, monthttl = tonumber(ARGV[1]), ARGV[2], ARGV[3]
-local vbase = 3 + nm
-for i = 1, nhash do
-  local value = ARGV[vbase + i]
-  for j = 1, nm do
-    local amount = tonumber(ARGV[3 + j])
-    if amount ~= 0 then redis.call('HINCRBY', KEYS[i], value .. '|' .. metrics[j], amount) end
-  end
-  if i <= nday then redis.call('EXPIRE', KEYS[i], dayttl) else redis.call('EXPIRE', KEYS[i], monthttl) end
-end
-local sbase = vbase + nhash
-redis.call('XADD', KEYS[nhash + 1], 'MAXLEN', '~', ARGV[sbase + 1], '*', 'event', ARGV[sbase + 2])
-return 1
-"""
-_RECORD = _BODY.replace("NEXTRA", "1")
-_RECORD_ONCE = (
-    "if not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'EX', ARGV[#ARGV]) then return 0 end\n"
-    + _BODY.replace("NEXTRA", "2")
-)
 
 
 @dataclass(frozen=True)
@@ -122,8 +91,8 @@ class Ledger:
         self._retry_after = RETRY_AFTER_S if retry_after_s is None else retry_after_s
         self._day_ttl, self._month_ttl = (retention_days + 1) * DAY, (retention_days + 32) * DAY
         self._max_events = max_events
-        self._script = client.register_script(_RECORD)
-        self._once = client.register_script(_RECORD_ONCE)
+        self._script = client.register_script(RECORD)
+        self._once = client.register_script(RECORD_ONCE)
         self._spill = spill
         self._closed = False
         self._buffer: deque[_Write] = deque()
