@@ -94,6 +94,15 @@ def post_once(
     return ts if isinstance(ts, str) else None
 
 
+def find_posted(client: WebClient, *, channel: str, thread_ts: str | None, marker: str) -> str | None:
+    """The ts of the message `post_once` posted with `marker`, if Slack has it (None also when it cannot tell)."""
+    try:
+        return _look(client, channel, thread_ts, marker)
+    except (SlackApiError, *UNCERTAIN) as exc:
+        log.warning("could not look for a posted message", extra={"channel": channel, "error": repr(exc)})
+        return None
+
+
 def _find(
     client: WebClient, channel: str, thread_ts: str | None, marker: str, ctx: dict[str, Any], *, wait_s: float
 ) -> str | None:

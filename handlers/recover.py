@@ -4,8 +4,9 @@ A sweeper thread in every replica (started by serve, `bot.lifecycle`, which also
 journal's expired answers — each goes to one replica only — lets the core bill and remember them
 (`bot.chat.interrupted`) and ends their Slack message with the localised "interrupted" mark, the estimated usage
 and the usual buttons: a native stream is stopped (chat.stopStream, with what it had not appended yet); an updated
-message is rewritten (chat.update); an answer that never got a message gets one (chat.postMessage). When Slack
-refuses to stop an old stream, the message is rewritten with chat.update instead.
+message is rewritten (chat.update) — found by its post marker when the process died while posting it; an answer
+that never got a message gets one (chat.postMessage). When Slack refuses to stop an old stream, the message is
+rewritten with chat.update instead.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from bot.errors import StoreUnavailable
 from bot.services import Services
 from bot.store.journal import Entry
 from handlers.blocks.chat import chat_fallback_text, page_blocks, tail_blocks
-from handlers.post import post
+from handlers.post import find_posted, post
 from handlers.stream import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
@@ -59,9 +60,14 @@ def finish(services: Services, client: WebClient, entry: Entry) -> None:
     if entry.ts and entry.mode == "native" and _stop(client, entry, tail, ctx):
         return
     blocks = [*page_blocks(entry.page), *tail]
-    if entry.ts:
+    ts = entry.ts or (
+        find_posted(client, channel=entry.channel, thread_ts=entry.thread_ts or None, marker=entry.marker)
+        if entry.marker
+        else None
+    )  # killed while posting the message: it may be there all the same
+    if ts:
         try:
-            client.chat_update(channel=entry.channel, ts=entry.ts, text=text, blocks=blocks)
+            client.chat_update(channel=entry.channel, ts=ts, text=text, blocks=blocks)
             return
         except SLACK_ERRORS as exc:
             log.error("chat.update of an abandoned answer failed", extra={**ctx, "error": repr(exc)})

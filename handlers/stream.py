@@ -153,6 +153,7 @@ class SlackStream:
         show until its first text (the assistant panel's own status covers the wait)."""
         with self._lock:
             if not self._native and self._ts is None and not self._done:
+                self._journal()  # the marker first: a process killed during the post leaves a message to find
                 self._edit(":hourglass_flowing_sand: " + L(self._lang, "답변을 작성하고 있어요…", "Thinking…"))
                 self._journal()
 
@@ -213,7 +214,8 @@ class SlackStream:
         if self._track is not None:
             ts = self._stream.ts if self._native and self._stream is not None else self._ts
             mode = "native" if self._native else "update"
-            self._track.shown(mode=mode, ts=ts, page=self._msg, sent=self._sent, text=self._all)
+            marker = self._marker if not self._native else ""
+            self._track.shown(mode=mode, ts=ts, page=self._msg, sent=self._sent, text=self._all, marker=marker)
 
     def _untrack(self) -> None:
         if self._track is not None:

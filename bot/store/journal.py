@@ -49,6 +49,7 @@ class Entry:
     question: str  # the user's message as the model got it (masked)
     mode: str = ""  # "native" | "update": how the current message is being written
     ts: str = ""  # the current message ("" until Slack gave one)
+    marker: str = ""  # update mode: the post marker of the current message (`handlers.post.post_once`)
     page: str = ""  # the current message's Markdown so far
     sent: int = 0  # native: characters of `page` already appended to the stream
     text: str = ""  # the whole answer so far (all its messages)
@@ -190,8 +191,8 @@ class Track:
     def settled(self) -> None:
         self.journal.update(self.entry.id, settled=1)
 
-    def shown(self, *, mode: str, ts: str | None, page: str, sent: int, text: str) -> None:
-        self.journal.update(self.entry.id, mode=mode, ts=ts or "", page=page, sent=sent, text=text)
+    def shown(self, *, mode: str, ts: str | None, page: str, sent: int, text: str, marker: str = "") -> None:
+        self.journal.update(self.entry.id, mode=mode, ts=ts or "", page=page, sent=sent, text=text, marker=marker)
 
     def done(self) -> None:
         self.journal.done(self.entry.id)
