@@ -10,7 +10,10 @@ what to set: missing tokens (78), Redis or Slack unreachable or the token refuse
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -19,6 +22,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError as SlackBoltError
 
+from bot import lifecycle
 from bot.chat.bedrock import has_credentials
 from bot.digest.assemble import make_job
 from bot.digest.job import Scheduler
@@ -69,12 +73,14 @@ def require_bedrock(settings: Settings) -> None:
 def serve(settings: Settings) -> int:
     configure(settings.log)
     services, app = prepare(settings)
+    lifecycle.started(services, app.client)
     start_digest(settings, services, app)
     if settings.slack.socket_mode:
         return _socket_mode(settings, services, app)
     log.info("serving Slack over HTTP", extra={"port": settings.server.port, "workers": settings.server.http_workers})
     secret = settings.slack.signing_secret.get_secret_value() if settings.slack.signing_secret else ""
-    _Gunicorn(SlackFront(app, services, secret, settings.server), settings).run()
+    front = SlackFront(app, services, secret, settings.server)
+    _Gunicorn(front, settings, on_stop=lambda: lifecycle.stopping(services)).run()
     return 0
 
 
@@ -103,7 +109,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
     bounded by gunicorn's limits (request line 4 KiB, 100 fields of 8 KiB); gunicorn logs at INFO at least (at
     DEBUG it would describe requests)."""
 
-    def __init__(self, asgi: Asgi, settings: Settings) -> None:
+    def __init__(self, asgi: Asgi, settings: Settings, on_stop: Callable[[], None]) -> None:
         self._asgi = asgi
         level = settings.log.level.lower()
         self._options: dict[str, Any] = {
@@ -121,6 +127,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
             "control_socket_disable": True,
             "accesslog": None,
             "loglevel": "info" if level == "debug" else level,
+            # the stop hook runs in each worker as it exits (SIGTERM: after its requests finished) and in the arbiter
+            "worker_exit": lambda server, worker: on_stop(),
+            "on_exit": lambda server: on_stop(),
         }
         super().__init__()
 
@@ -143,5 +152,9 @@ def _socket_mode(settings: Settings, services: Services, app: App) -> int:
     threading.Thread(target=health.serve_forever, name="health", daemon=True).start()
     token = settings.slack.app_token.get_secret_value() if settings.slack.app_token else ""
     log.info("serving Slack over Socket Mode", extra={"health_port": settings.server.port})
-    SocketModeHandler(app, token, web_client=app.client).start()  # type: ignore[no-untyped-call]
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # a deploy's stop runs the stop hook
+    try:
+        SocketModeHandler(app, token, web_client=app.client).start()  # type: ignore[no-untyped-call]
+    finally:
+        lifecycle.stopping(services)
     return 0

@@ -21,6 +21,7 @@ from bot.qa.engine import Engine
 from bot.settings import Settings
 from bot.store.client import connect
 from bot.store.events import EventDedup
+from bot.store.journal import StreamJournal
 from bot.store.memory import LocalMemory, Memory, MemoryStore
 from bot.store.pending import Pending
 from bot.store.prefs import Prefs
@@ -29,6 +30,7 @@ from bot.store.threads import Threads
 from bot.usage.budgets import BudgetPolicy, Budgets
 from bot.usage.ledger import Ledger
 from bot.usage.meter import Meter
+from bot.usage.spill import Spill
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Services:
     budgets: Budgets | None
     chat: Chat
     comparer: Comparer
+    journal: StreamJournal | None = None  # answers being streamed (None offline: nothing to recover)
 
     def __copy__(self) -> Services:
         return self
@@ -117,6 +120,7 @@ def build_services(
         budgets=budgets,
         chat=chat,
         comparer=Comparer(chat, pool),
+        journal=None if offline else StreamJournal(r, settings.chat.stream_journal_ttl_s),
     )
 
 
@@ -129,6 +133,7 @@ def _usage(settings: Settings, r: redis.Redis, engine: Engine) -> tuple[Ledger, 
         retention_days=usage.usage_retention_days,
         max_events=usage.usage_events_max,
         buffer_max=usage.usage_buffer_max,
+        spill=Spill(usage.usage_spill_dir),
     )
     chat_models = {k for k, m in catalog.models.items() if is_chat_model(m)}
     policy = BudgetPolicy.load(usage.budget_file, chat_models)

@@ -87,6 +87,13 @@ class SlackSettings(_Group):
         None, description="App-level token (xapp-...) with connections:write; set it for Socket Mode"
     )
     api_url: str = Field("https://slack.com/api/", description="Slack Web API base URL; tests use a local mock")
+    timeout_s: int = Field(10, ge=1, le=120, description="seconds the Web API client waits for Slack's reply")
+    post_confirm_s: float = Field(
+        10.0,
+        ge=0,
+        le=120,
+        description="after a chat.postMessage timed out: seconds spent looking for it before posting anew",
+    )
 
     @field_validator("bot_token")
     @classmethod
@@ -324,6 +331,12 @@ class ChatSettings(_Group):
         20, ge=0, le=10_000, description="billed model calls a user may start per window, all replicas (0: off)"
     )
     rate_limit_window_s: int = Field(60, ge=1, le=86_400, description="the rate limit's sliding window, seconds")
+    stream_journal_ttl_s: float = Field(
+        30.0, ge=1, le=3600, description="seconds without a heartbeat after which a streamed answer is abandoned"
+    )
+    stream_sweep_s: float = Field(
+        10.0, ge=0.2, le=3600, description="seconds between checks for abandoned answers to finish (every replica)"
+    )
 
     @property
     def fallbacks(self) -> tuple[str, ...]:
@@ -357,6 +370,7 @@ class GuardSettings(_Group):
 
 
 DEFAULT_BUDGET_FILE = ROOT / "config" / "budgets.yaml"
+DEFAULT_SPILL_DIR = Path.home() / ".local" / "state" / "bedrock-assistant" / "usage-spill"
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -374,6 +388,13 @@ class UsageSettings(_Group):
     )
     usage_buffer_max: int = Field(
         10_000, ge=1, le=1_000_000, description="usage events held in memory while Redis is down (then counted lost)"
+    )
+    usage_spill_dir: Path = Field(
+        DEFAULT_SPILL_DIR,
+        description="durable local folder where usage events Redis did not take before a stop wait for the next start",
+    )
+    usage_stop_flush_s: float = Field(
+        5.0, ge=0, le=120, description="seconds a stopping process keeps trying to write buffered usage to Redis"
     )
     budget_file: Path = Field(
         DEFAULT_BUDGET_FILE, description="budgets YAML: per-user daily and per-channel monthly limits, warn, action"

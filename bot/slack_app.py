@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.error import URLError
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
@@ -19,6 +20,9 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 import handlers
 from bot.services import Services
@@ -26,14 +30,50 @@ from bot.settings import SlackSettings
 
 log = logging.getLogger(__name__)
 
-WEB_TIMEOUT_S = 10
 RATE_LIMIT_RETRIES = 3  # 429: wait Retry-After, then try again (Slack's limits reset within a minute)
+
+
+# Methods that create something each time they are called: a retry after Slack may have received the request
+# would post (append, upload) twice.
+NOT_IDEMPOTENT = frozenset(
+    {
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "chat.scheduleMessage",
+        "chat.startStream",
+        "chat.appendStream",
+        "files.completeUploadExternal",
+    }
+)
+
+
+class SafeConnectionRetry(ConnectionErrorRetryHandler):
+    """slack_sdk's connection-error retries, except that a method in NOT_IDEMPOTENT is retried only when its
+    request provably never left (a URLError: refused, DNS, connect timeout) — not when the connection dropped
+    after sending it (RemoteDisconnected, ConnectionResetError), when Slack may have acted on it. (A read timeout
+    is never retried by slack_sdk; `handlers.post.post_once` deals with it.)"""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        method = request.url.rstrip("/").rsplit("/", 1)[-1]
+        if method in NOT_IDEMPOTENT and not isinstance(error, URLError):
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
 
 
 class SharedWebClient(WebClient):
     """A WebClient that deep-copies to itself. Bolt deep-copies each request (client included) before handing it
     to a lazy listener; WebClient is thread-safe and stateless per call, so sharing it is correct, and copying it
-    was half the cost of an ack."""
+    was half the cost of an ack. `post_confirm_s`: how long `handlers.post.post_once` looks for a post that timed
+    out (SLACK_POST_CONFIRM_S)."""
+
+    post_confirm_s: float = 10.0
 
     def __deepcopy__(self, memo: dict[int, Any]) -> SharedWebClient:
         return self
@@ -43,16 +83,18 @@ def web_client(slack: SlackSettings) -> WebClient:
     """The bot's Web API client at `SLACK_API_URL`, retrying rate limits (429 + Retry-After), 5xx and
     connection errors a bounded number of times."""
     token = slack.bot_token.get_secret_value() if slack.bot_token else None
-    return SharedWebClient(
+    client = SharedWebClient(
         token=token,
         base_url=slack.api_url,
-        timeout=WEB_TIMEOUT_S,
+        timeout=slack.timeout_s,
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
+            SafeConnectionRetry(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+    client.post_confirm_s = slack.post_confirm_s
+    return client
 
 
 def create_app(

@@ -16,6 +16,7 @@ from bot.chat.asks import ChatAsk, CompareAsk
 from bot.qa.answers.common import L
 from bot.sanitize import clean
 from bot.services import Services
+from bot.store.journal import Entry, StreamJournal, Track
 from handlers.blocks.answer import FALLBACK_LIMIT, clip_escaped
 from handlers.blocks.chat import (
     compare_blocks,
@@ -25,7 +26,7 @@ from handlers.blocks.chat import (
 )
 from handlers.blocks.safe import defang
 from handlers.boundary import boundary
-from handlers.post import post, respond_to
+from handlers.post import UNCERTAIN, post, post_once, respond_to
 from handlers.stream import SlackStream
 
 log = logging.getLogger(__name__)
@@ -55,10 +56,28 @@ def stream_turn(
         mode=chat.stream_mode,
         interval_s=chat.stream_interval_s,
         ctx=ctx,
+        track=track(services, channel=channel, thread_ts=thread_ts, caller=caller, ask=ask),
     )
     stream.thinking()
     with boundary(stream.fail, ask.lang, ctx):
         stream.finish(services.chat.turn(caller, ask, stream, stream.progress))
+
+
+def track(services: Services, *, channel: str, thread_ts: str | None, caller: Caller, ask: ChatAsk) -> Track | None:
+    """The answer's record in the stream journal (None without one: the console, offline)."""
+    if services.journal is None:
+        return None
+    entry = Entry(
+        id=StreamJournal.new_id(),
+        team=caller.team,
+        channel=channel,
+        thread_ts=thread_ts or "",
+        user=caller.user,
+        lang=ask.lang,
+        feature=ask.feature,
+        question=ask.text,
+    )
+    return Track(services.journal, entry)
 
 
 def start_try(
@@ -94,9 +113,11 @@ def start_try(
         ],
     }
     try:
-        response = client.chat_postMessage(channel=channel, unfurl_links=False, **message)
-    except SlackApiError as exc:
-        error = exc.response.get("error")
+        root = post_once(client, channel=channel, thread_ts=None, ctx=ctx, unfurl_links=False, **message)
+        if root is None:
+            raise TimeoutError("chat.postMessage gave no ts")
+    except (SlackApiError, *UNCERTAIN) as exc:
+        error = exc.response.get("error") if isinstance(exc, SlackApiError) else repr(exc)
         log.warning("try: cannot post in the channel", extra={**ctx, "error": error})
         respond_to(
             respond,
@@ -112,7 +133,6 @@ def start_try(
             ctx=ctx,
         )
         return
-    root = str(response["ts"])
     services.threads.join(team=caller.team, channel=channel, thread_ts=root)
     stream_turn(
         services,

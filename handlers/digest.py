@@ -17,6 +17,7 @@ from bot.digest.present import as_answer, fallback_text
 from bot.digest.report import Digest
 from bot.qa.answers.common import L
 from handlers.blocks.answer import answer_blocks
+from handlers.post import post_once
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +26,18 @@ def slack_publisher(client: WebClient, catalog: Catalog) -> Publish:
     def publish(channel: str, digest: Digest, chart: bytes) -> str:
         answer = as_answer(digest, catalog)
         blocks = answer_blocks(answer)
-        response = client.chat_postMessage(
-            channel=channel, text=fallback_text(digest), blocks=blocks, unfurl_links=False, unfurl_media=False
+        ts = str(
+            post_once(
+                client,
+                channel=channel,
+                thread_ts=None,
+                ctx={"channel": channel, "kind": "digest"},
+                text=fallback_text(digest),
+                blocks=blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
         )
-        ts = str(response["ts"])
         day = digest.day.isoformat()
         try:
             client.files_upload_v2(

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -39,11 +40,13 @@ from slack_sdk.web.chat_stream import ChatStream
 from bot.chat.present import interrupted_mark
 from bot.chat.types import ChatResult
 from bot.qa.answers.common import L
+from bot.store.journal import Track
 from handlers.blocks.answer import FALLBACK_LIMIT, clip_escaped, context, section
 from handlers.blocks.chat import chat_fallback_text, error_section, page_blocks, page_fallback_text, tail_blocks
 from handlers.blocks.mrkdwn import to_mrkdwn
 from handlers.blocks.pages import MESSAGE_LIMIT, Cut, Measure, cut_markdown, mrkdwn_length
 from handlers.blocks.safe import neutral_markdown, settled
+from handlers.post import UNCERTAIN, post_once
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +122,7 @@ class SlackStream:
         ctx: dict[str, Any],
         support: NativeSupport | None = None,
         limit: int = MESSAGE_LIMIT,
+        track: Track | None = None,
     ) -> None:
         self._client, self._channel, self._thread_ts = client, channel, thread_ts
         self._team, self._user, self._lang = team_id, user_id, lang
@@ -138,6 +142,8 @@ class SlackStream:
         self._done = False
         self._messages: list[str] = []
         self._lock = threading.Lock()
+        self._track = track  # the answer's record in the stream journal (what a sweeper needs if we die)
+        self._marker, self._uncertain = uuid.uuid4().hex, False  # this message's post marker (`post_once`)
 
     @property
     def native(self) -> bool:
@@ -154,7 +160,20 @@ class SlackStream:
         show until its first text (the assistant panel's own status covers the wait)."""
         with self._lock:
             if not self._native and self._ts is None and not self._done:
+                self._journal()  # the marker first: a process killed during the post leaves a message to find
                 self._edit(":hourglass_flowing_sand: " + L(self._lang, "답변을 작성하고 있어요…", "Thinking…"))
+                self._journal()
+
+    def calling(self, model_key: str, prompt_tokens: int) -> None:
+        """The core is calling `model_key` (`bot.chat.types.announce`): journaled, to bill a dead process's answer."""
+        if self._track is not None:
+            self._track.calling(model_key, prompt_tokens)
+
+    def settled(self) -> None:
+        """The core recorded this turn's usage and memory (`bot.chat.types.settled`): journaled, so that a sweeper
+        finishing the message after we die does not bill or remember it again."""
+        if self._track is not None:
+            self._track.settled()
 
     def progress(self, line: str) -> None:
         """Before the first text: the placeholder says what the turn is waiting for (a silent model, a retry, a
@@ -175,7 +194,10 @@ class SlackStream:
             if self._last is None or now - self._last >= self._interval_s:
                 self._last = now
                 self._spill()
+                self._journal()  # before showing: a process killed meanwhile leaves at least what Slack shows
                 self._show()
+                if self._native:
+                    self._journal()  # what the stream has appended now (`sent`)
 
     def finish(self, result: ChatResult) -> None:
         """The final message: the answer (all of it), then the tail (interruption, notices, footer, 👍/👎)."""
@@ -190,6 +212,7 @@ class SlackStream:
                 log.warning("final text differs from the streamed text; the streamed one stays", extra=self._ctx)
             self._spill()
             self._close(tail_blocks(result, shown_text=bool(self._all.strip())), chat_fallback_text(result))
+            self._untrack()
 
     def fail(self, message: str) -> None:
         """Show a (localised) error in place of the rest of the answer; the text shown so far stays, marked."""
@@ -200,6 +223,19 @@ class SlackStream:
             self._spill()
             mark = [context([interrupted_mark(self._lang)])] if self._all.strip() else []
             self._close([*mark, error_section(message)], clip_escaped(message, FALLBACK_LIMIT))
+            self._untrack()
+
+    # -- journal ---------------------------------------------------------------------------------------------
+    def _journal(self) -> None:
+        if self._track is not None:
+            ts = self._stream.ts if self._native and self._stream is not None else self._ts
+            mode = "native" if self._native else "update"
+            marker = self._marker if not self._native else ""
+            self._track.shown(mode=mode, ts=ts, page=self._msg, sent=self._sent, text=self._all, marker=marker)
+
+    def _untrack(self) -> None:
+        if self._track is not None:
+            self._track.done()
 
     # -- pages -----------------------------------------------------------------------------------------------
     def _measure(self) -> tuple[Measure, int]:
@@ -212,6 +248,7 @@ class SlackStream:
             cut = cut_markdown(self._msg, limit, measure=measure, keep=self._sent if self._native else 0)
             self._end_page(cut)
             self._msg, self._sent, self._shown, self._ts, self._stream = cut.rest, 0, 0, None, None
+            self._marker, self._uncertain = uuid.uuid4().hex, False
             measure, limit = self._measure()
 
     def _end_page(self, cut: Cut) -> None:
@@ -291,15 +328,23 @@ class SlackStream:
     def _write(self, blocks: list[Block] | None, text: str) -> None:
         try:
             if self._ts is None:
-                response = self._client.chat_postMessage(
-                    channel=self._channel, thread_ts=self._thread_ts, text=text, blocks=blocks, unfurl_links=False
+                self._ts = post_once(
+                    self._client,
+                    channel=self._channel,
+                    thread_ts=self._thread_ts,
+                    ctx=self._ctx,
+                    marker=self._marker,
+                    look_first=self._uncertain,
+                    text=text,
+                    blocks=blocks,
+                    unfurl_links=False,
                 )
-                ts = response.get("ts")
-                self._ts = ts if isinstance(ts, str) else None
+                self._uncertain = False
                 self._note(self._ts)
             else:
                 self._client.chat_update(channel=self._channel, ts=self._ts, text=text, blocks=blocks)
         except SLACK_ERRORS as exc:
+            self._uncertain = self._ts is None and isinstance(exc, UNCERTAIN)  # the next try looks for it first
             method = "chat.postMessage" if self._ts is None else "chat.update"
             error = exc.response.get("error") if isinstance(exc, SlackApiError) else repr(exc)
             log.error(f"{method} failed", extra={**self._ctx, "ts": self._ts, "error": error})

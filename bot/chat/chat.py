@@ -33,7 +33,7 @@ from bot.chat.resolve import Choice, choose, is_chat_model, model_id_for
 from bot.chat.summary import Summariser, extractive
 from bot.chat.tokens import MESSAGE_OVERHEAD, estimate_tokens
 from bot.chat.tools import SPECS, run_tool
-from bot.chat.types import ChatResult, Cost, Sink, Usage
+from bot.chat.types import ChatResult, Cost, Sink, Usage, announce, settled
 from bot.chat.window import fold_count, history_budget
 from bot.errors import ModelUnavailable, RateLimited, StoreUnavailable
 from bot.guardrails.guard import Guard, where
@@ -233,9 +233,11 @@ class Chat:
         )
         summary, history = self._fit(caller, ref, state, budget, acc, lang)
         metadata = caller.metadata(ask.feature)
+        prompt_tokens = fixed + sum(t.tokens for t in history) + estimate_tokens(summary)
 
         def build(key: str) -> ModelRequest:
             m = self.catalog.models[key]
+            announce(sink, key, prompt_tokens)
             messages = self._messages(m, self._system(m, ask), summary, history, ask.text, lang)
             return ModelRequest(
                 model_key=key,
@@ -300,6 +302,7 @@ class Chat:
                 Turn("assistant", text, estimate_tokens(text) + MESSAGE_OVERHEAD, key),
             ]
             self._safely(lambda m: m.append(ref, caller.user, turns), acc, lang)
+        settled(sink)
         result = ChatResult(
             lang=lang,
             feature=ask.feature,

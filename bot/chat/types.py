@@ -16,6 +16,22 @@ def ignore(_: str) -> None:
     """A sink that drops the pieces (compare collects whole answers)."""
 
 
+def announce(sink: Sink, model_key: str, prompt_tokens: int) -> None:
+    """Tell a sink that journals its answer (`handlers.stream.SlackStream`) which model is called now and about how
+    many input tokens the call sends, so that a dead process's answer can still be billed (as an estimate)."""
+    calling = getattr(sink, "calling", None)
+    if callable(calling):
+        calling(model_key, prompt_tokens)
+
+
+def settled(sink: Sink) -> None:
+    """Tell a journaling sink that the turn's usage is recorded and the turn remembered: a process dying after this
+    leaves only the Slack message to finish, nothing to bill or remember again."""
+    done = getattr(sink, "settled", None)
+    if callable(done):
+        done()
+
+
 @dataclass(frozen=True)
 class Usage:
     """Token counts and timings of one call (or of several added up).

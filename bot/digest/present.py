@@ -11,7 +11,7 @@ from bot.digest.report import Digest, Row
 from bot.qa.answer import Answer, SourceRef, Table
 from bot.qa.answers.common import L
 from bot.qa.format import count, plural, spend
-from bot.usage.report import mention, model_name
+from bot.usage.report import estimated_note, mention, model_name
 
 FEATURES = {
     "chat": ("대화", "chat"),
@@ -104,7 +104,7 @@ def _headline(digest: Digest) -> str:
         f"채널 {digest.channels}곳 · 평균 응답 {avg:.1f}초",
         f"**Total (estimated) {spend(t.usd)}** · {plural(t.requests, 'request')} · {tokens} · {digest.users} users · "
         f"{digest.channels} channels · {avg:.1f}s average answer",
-    )
+    ) + estimated_note(t, lang)
 
 
 def _change(now: Decimal, base: Decimal, lang: str) -> str:

@@ -144,6 +144,17 @@ USAGE_DAY = PREFIX + ":use:day:{day}:{dim}"
 USAGE_MONTH = PREFIX + ":use:month:{month}:{dim}"
 
 
+# A usage event that was buffered (Redis did not answer) carries an id; USAGE_ONCE is claimed (SET NX) by the same
+# script that writes it, so a second write of it (a retry after a lost reply, a replay of the spill after a crash)
+# counts nothing. It outlives any outage or spill that could still hold the event.
+USAGE_ONCE = PREFIX + ":use:once:{id}"
+USAGE_ONCE_TTL_S = 30 * 24 * 60 * 60
+
+
+def usage_once(id_: str) -> str:
+    return USAGE_ONCE.format(id=id_)
+
+
 def usage_day(day: str, dim: str) -> str:
     return USAGE_DAY.format(day=day, dim=dim)
 
@@ -195,3 +206,17 @@ RATE_CALLS = PREFIX + ":rate:{team}:{user}"
 
 def rate_calls(team: str, user: str) -> str:
     return RATE_CALLS.format(team=team, user=user)
+
+
+# In-flight stream journal (`bot/store/journal.py`): one hash per answer being streamed into Slack (channel, thread,
+# message ts, mode, model, the masked question and the text shown so far, an estimate of the call's input tokens),
+# kept STREAM_JOURNAL_TTL_S at most; STREAM_LIVE is a sorted set of those answers by deadline (epoch ms), pushed
+# back by the writer's heartbeat (BRA_STREAM_JOURNAL_TTL_S). A sweeper finishes answers whose deadline passed
+# (their process died): it marks the message interrupted, records estimated usage and remembers the partial turn.
+STREAM_JOURNAL = PREFIX + ":stream:{id}"
+STREAM_JOURNAL_TTL_S = 24 * 60 * 60
+STREAM_LIVE = PREFIX + ":stream:live"
+
+
+def stream_journal(id_: str) -> str:
+    return STREAM_JOURNAL.format(id=id_)

@@ -38,14 +38,24 @@ class Turn:
     text: str
     tokens: int
     model: str | None = None
+    interrupted: bool = False  # an answer cut off when its process died (finished by `bot.chat.interrupted`)
 
     def dump(self) -> str:
-        return json.dumps({"role": self.role, "text": self.text, "tokens": self.tokens, "model": self.model})
+        data: dict[str, Any] = {"role": self.role, "text": self.text, "tokens": self.tokens, "model": self.model}
+        if self.interrupted:
+            data["interrupted"] = True
+        return json.dumps(data)
 
     @classmethod
     def load(cls, raw: str) -> Turn:
         data = json.loads(raw)
-        return cls(role=data["role"], text=data["text"], tokens=int(data["tokens"]), model=data.get("model"))
+        return cls(
+            role=data["role"],
+            text=data["text"],
+            tokens=int(data["tokens"]),
+            model=data.get("model"),
+            interrupted=bool(data.get("interrupted", False)),
+        )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,10 @@ NANO = Decimal(1_000_000_000)
 
 # What every aggregate counts, per (day or month, dimension, value). All integers, so concurrent increments add
 # up exactly; cost is in nano-USD (catalog prices per 1K tokens have at most 9 decimals per token).
-METRICS = ("requests", "input", "output", "cache_read", "cache_write", "latency_ms", "cost_nusd", "unpriced")
+# "estimated": events whose tokens the bot estimated (an answer cut off when its process died, finished by a sweeper).
+METRICS = (
+    "requests", "input", "output", "cache_read", "cache_write", "latency_ms", "cost_nusd", "unpriced", "estimated"
+)
 
 
 def to_nusd(usd: Decimal) -> int:
@@ -60,6 +63,7 @@ class UsageEvent:
             round(self.latency_ms),
             self.cost_nusd or 0,
             1 if self.cost_nusd is None else 0,
+            1 if self.estimated else 0,
         )
 
     def fields(self) -> dict[str, str]:
@@ -99,6 +103,7 @@ class Totals:
     latency_ms: int = 0
     cost_nusd: int = 0
     unpriced: int = 0
+    estimated: int = 0
 
     @property
     def usd(self) -> Decimal:

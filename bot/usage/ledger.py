@@ -10,6 +10,10 @@ in order once Redis answers again — on the next record, or by a flusher thread
 empty (started on demand in each process, so gunicorn's forked workers each flush their own). Events that do not
 fit are dropped, counted (`lost`) and logged. While Redis is known to be down, new
 events go straight to the buffer for `RETRY_AFTER_S`, so a chat turn never waits on a dead Redis twice.
+
+A buffered event gets a unique id, and is written by a script that first claims its once-key (USAGE_ONCE), so
+writing it again never counts it twice. On shutdown (`close`, serve's stop hook) the buffer is written for a
+bounded time and the rest goes to the durable spill (`bot.usage.spill`); the next start replays it (`replay`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import logging
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,7 +33,9 @@ import redis
 
 from bot.errors import StoreUnavailable
 from bot.store import keys
-from bot.usage.event import METRICS, Totals, UsageEvent
+from bot.usage.event import Totals, UsageEvent
+from bot.usage.scripts import RECORD, RECORD_ONCE
+from bot.usage.spill import Spill, Spilled
 
 log = logging.getLogger(__name__)
 
@@ -49,37 +56,14 @@ def per(dim: str, subject: str) -> str:
     return f"{dim}:{subject}"
 
 
-# KEYS: the aggregate hashes (day ones first), then the stream.
-# ARGV: 1 how many day keys, 2 day TTL, 3 month TTL, then one amount per metric (METRICS, in order), one dimension
-# value per hash key, the stream's approximate MAXLEN, and the raw event as JSON (one stream field, "event").
-# The metric names are part of the script, not arguments: fewer arguments to encode on every call.
-_METRIC_NAMES = ", ".join(f"'{m}'" for m in METRICS)
-_RECORD = f"""
-local metrics = {{{_METRIC_NAMES}}}
-local nm = #metrics
-local nhash = #KEYS - 1
-local nday, dayttl, monthttl = tonumber(ARGV[1]), ARGV[2], ARGV[3]
-local vbase = 3 + nm
-for i = 1, nhash do
-  local value = ARGV[vbase + i]
-  for j = 1, nm do
-    local amount = tonumber(ARGV[3 + j])
-    if amount ~= 0 then redis.call('HINCRBY', KEYS[i], value .. '|' .. metrics[j], amount) end
-  end
-  if i <= nday then redis.call('EXPIRE', KEYS[i], dayttl) else redis.call('EXPIRE', KEYS[i], monthttl) end
-end
-local sbase = vbase + nhash
-redis.call('XADD', KEYS[#KEYS], 'MAXLEN', '~', ARGV[sbase + 1], '*', 'event', ARGV[sbase + 2])
-return 1
-"""
-
-
 @dataclass(frozen=True)
 class _Write:
-    """One event, ready for the script (its day and month fixed when it happened, not when it is written)."""
+    """One event, ready for the script (its day and month fixed when it happened, not when it is written). `id`:
+    set once the event is buffered, so that writing it again (after a lost reply, a replay) counts it once."""
 
     keys: list[str]
     args: list[str | int]
+    id: str | None = None
 
 
 def month_of(day: date) -> str:
@@ -99,14 +83,18 @@ class Ledger:
         buffer_max: int,
         clock: Callable[[], float] = time.monotonic,
         retry_after_s: float | None = None,
+        spill: Spill | None = None,
     ) -> None:
         """`retry_after_s`: how long new events go straight to the buffer after Redis failed, and how often the
-        flusher thread tries again (default `RETRY_AFTER_S`)."""
+        flusher thread tries again (default `RETRY_AFTER_S`). `spill`: where `close` keeps what it cannot write."""
         self._redis, self.tz = client, tz
         self._retry_after = RETRY_AFTER_S if retry_after_s is None else retry_after_s
         self._day_ttl, self._month_ttl = (retention_days + 1) * DAY, (retention_days + 32) * DAY
         self._max_events = max_events
-        self._script = client.register_script(_RECORD)
+        self._script = client.register_script(RECORD)
+        self._once = client.register_script(RECORD_ONCE)
+        self._spill = spill
+        self._closed = False
         self._buffer: deque[_Write] = deque()
         self._buffer_max = buffer_max
         self._lock = threading.Lock()
@@ -131,7 +119,7 @@ class Ledger:
                 return False
         with self._lock:
             self._keep(write)
-            return self._drain_locked() and not self._buffer
+            return not self._closed and self._drain_locked() and not self._buffer
 
     def flush(self) -> int:
         """Write the buffered events now if Redis answers; returns how many are still waiting."""
@@ -162,6 +150,11 @@ class Ledger:
         return True
 
     def _keep(self, write: _Write) -> None:
+        if write.id is None:
+            write = _Write(write.keys, write.args, uuid.uuid4().hex)
+        if self._closed:  # stopping: straight to the spill, nothing would flush the buffer any more
+            self._spill_out([write])
+            return
         if len(self._buffer) >= self._buffer_max:
             self._buffer.popleft()
             self.lost += 1
@@ -171,6 +164,9 @@ class Ledger:
                     extra={"lost": self.lost, "buffer_max": self._buffer_max},
                 )
         self._buffer.append(write)
+        self._start_flusher()
+
+    def _start_flusher(self) -> None:
         if self._flusher is None or not self._flusher.is_alive():  # not alive: none yet, or a forked process
             self._flusher = threading.Thread(target=self._flush_until_empty, name="usage-flush", daemon=True)
             self._flusher.start()
@@ -195,7 +191,66 @@ class Ledger:
         )
 
     def _write(self, write: _Write) -> None:
-        self._script(keys=write.keys, args=write.args)
+        if write.id is None:
+            self._script(keys=write.keys, args=write.args)
+        else:
+            self._once(keys=[*write.keys, keys.usage_once(write.id)], args=[*write.args, keys.USAGE_ONCE_TTL_S])
+
+    # -- stopping and starting -------------------------------------------------------------------------------------
+
+    def close(self, timeout_s: float) -> int:
+        """On shutdown: write the buffer, trying for at most `timeout_s`, then spill what is left (and any event
+        recorded after this) to the spill folder. Returns how many events were spilled; a spill that fails is
+        counted in `lost` and logged."""
+        deadline = time.monotonic() + timeout_s
+        with self._lock:
+            self._closed = True
+            while self._buffer and not self._drain_locked(force=True) and time.monotonic() < deadline:
+                time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+            left = list(self._buffer)
+            self._buffer.clear()
+            self._spill_out(left)
+        log.info("usage ledger closed", extra={"spilled": len(left), "lost": self.lost})
+        return len(left)
+
+    def replay(self) -> int:
+        """On start: claim the spill folder's files (oldest first; each by one process only), put their events
+        ahead of anything buffered, and write them now if Redis answers. Returns how many were read."""
+        if self._spill is None:
+            return 0
+        try:
+            spilled, bad = self._spill.claim()
+        except OSError as exc:
+            log.error("usage spill folder unreadable", extra={"dir": str(self._spill.directory), "error": repr(exc)})
+            return 0
+        with self._lock:
+            if bad:
+                self.lost += bad
+                log.error("usage events lost: unreadable spill file", extra={"lost": bad, "total_lost": self.lost})
+            self._buffer.extendleft(_Write(w.keys, w.args, w.id) for w in reversed(spilled))
+            if self._buffer:
+                self._drain_locked(force=True)
+            if self._buffer:
+                self._start_flusher()
+        if spilled:
+            log.info("spilled usage events replayed", extra={"events": len(spilled), "waiting": len(self._buffer)})
+        return len(spilled)
+
+    def _spill_out(self, writes: list[_Write]) -> None:
+        if not writes:
+            return
+        try:
+            if self._spill is None:
+                raise OSError("no spill folder (BRA_USAGE_SPILL_DIR)")
+            path = self._spill.write(Spilled(w.id or uuid.uuid4().hex, w.keys, w.args) for w in writes)
+        except OSError as exc:
+            self.lost += len(writes)
+            log.error(
+                "usage events lost: could not spill them",
+                extra={"lost": len(writes), "total_lost": self.lost, "error": repr(exc)},
+            )
+            return
+        log.warning("usage events spilled to disk", extra={"events": len(writes), "file": str(path)})
 
     def _prepare(self, event: UsageEvent) -> _Write:
         day = event.at.astimezone(self.tz).date()

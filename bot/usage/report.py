@@ -165,11 +165,22 @@ def home_lines(ledger: Ledger, budgets: Budgets | None, catalog: Catalog, caller
 
 
 def totals_line(t: Totals, lang: str) -> str:
-    """ "$1.23 (estimated) · 45 requests · 12.3K tokens"."""
+    """ "$1.23 (estimated) · 45 requests · 12.3K tokens" (and how many requests had estimated tokens)."""
     return L(
         lang,
         f"{spend(t.usd)} (추정) · 요청 {t.requests:,}건 · 토큰 {count(t.tokens)}",
         f"{spend(t.usd)} (estimated) · {plural(t.requests, 'request')} · {count(t.tokens)} tokens",
+    ) + estimated_note(t, lang)
+
+
+def estimated_note(t: Totals, lang: str) -> str:
+    """ " · 2 with estimated tokens (interrupted answers)", or nothing when every figure came from Bedrock."""
+    if not t.estimated:
+        return ""
+    return L(
+        lang,
+        f" · 토큰 추정 {t.estimated:,}건 (중단된 답변)",
+        f" · {t.estimated:,} with estimated tokens (interrupted answers)",
     )
 
 

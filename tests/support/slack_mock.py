@@ -1,4 +1,9 @@
-"""A local Slack Web API mock on 127.0.0.1 (standard library only), for tests that drive a real slack_sdk client."""
+"""A local Slack Web API mock on 127.0.0.1 (standard library only), for tests that drive a real slack_sdk client.
+
+It keeps the messages posted (chat.postMessage, chat.update edits them) and answers conversations.history and
+conversations.replies from them, with their metadata when asked (`include_all_metadata`). `delay(method, s)`
+holds the next calls to a method before answering: the call is recorded when it arrives, its effect (a posted
+message) exists only once the delay is over, as with a slow Slack."""
 
 from __future__ import annotations
 
@@ -84,6 +89,8 @@ class SlackMock:
         self._calls: list[Call] = []
         self._queued: dict[str, deque[_Queued]] = defaultdict(deque)
         self._overrides: dict[str, Reply] = {}
+        self._delays: dict[str, deque[float]] = defaultdict(deque)
+        self._messages: list[dict[str, Any]] = []  # posted messages, oldest first (with "channel")
         self._ts = itertools.count(100, 100)
         self._ids = itertools.count(1)
         self._server: _Server | None = None
@@ -180,6 +187,14 @@ class SlackMock:
             self._calls.clear()
             self._queued.clear()
             self._overrides.clear()
+            self._delays.clear()
+            self._messages.clear()
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """Every message posted so far (as Slack would return it, plus "channel"), oldest first."""
+        with self._lock:
+            return [dict(m) for m in self._messages]
 
     # -- fault injection -----------------------------------------------------------------------------------
     def queue_response(
@@ -193,6 +208,17 @@ class SlackMock:
         """Answer the next call to `method` with this response (FIFO, used once; the call is still recorded)."""
         with self._lock:
             self._queued[method].append(_Queued(status, body, dict(headers or {})))
+
+    def delay(self, method: str, seconds: float, times: int = 1) -> None:
+        """Hold the next `times` calls to `method` for `seconds` before handling them (a client whose timeout is
+        shorter gives up first; the call still takes effect, late)."""
+        with self._lock:
+            self._delays[method].extend([seconds] * times)
+
+    def _take_delay(self, method: str) -> float:
+        with self._lock:
+            queue = self._delays.get(method)
+            return queue.popleft() if queue else 0.0
 
     def set_response(self, method: str, body: Reply) -> None:
         """Replace the default reply of `method` (a dict, or a callable of the Call) until `reset()`."""
@@ -216,6 +242,25 @@ class SlackMock:
         with self._lock:
             return f"{prefix}{next(self._ids):04d}"
 
+    def _history(self, call: Call) -> list[dict[str, Any]]:
+        """conversations.history (the channel's top-level messages, newest first) or conversations.replies (the
+        thread `ts`: its parent, then the replies, oldest first), from `oldest` on."""
+        p = call.params
+        channel, oldest = str(p.get("channel") or ""), float(p.get("oldest") or 0)
+        metadata = str(p.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._lock:
+            posted = [dict(m) for m in self._messages if m["channel"] == channel and float(m["ts"]) >= oldest]
+        if call.method == "conversations.replies":
+            thread = str(p.get("ts") or "")
+            picked = [m for m in posted if m["ts"] == thread or m.get("thread_ts") == thread]
+        else:
+            picked = [m for m in reversed(posted) if m.get("thread_ts") in (None, m["ts"])]
+        for m in picked:
+            m.pop("channel", None)
+            if not metadata:
+                m.pop("metadata", None)
+        return picked
+
     # fmt: off
     def _default_reply(self, call: Call) -> dict[str, Any]:
         """What Slack answers to a successful call (the fields an app reads; the rest of Slack's reply omitted)."""
@@ -231,15 +276,28 @@ class SlackMock:
                     msg["thread_ts"] = p["thread_ts"]
                 if p.get("blocks"):
                     msg["blocks"] = call.json_param("blocks")
+                if p.get("metadata"):
+                    msg["metadata"] = call.json_param("metadata")
+                with self._lock:
+                    self._messages.append({**msg, "channel": channel})
                 return {**ok, "channel": channel, "ts": msg["ts"], "message": msg}
             case "chat.postEphemeral":
                 return {**ok, "message_ts": self._next_ts()}
             case "chat.update":
+                with self._lock:
+                    for m in self._messages:
+                        if m["channel"] == channel and m["ts"] == ts:
+                            m["text"] = p.get("text", "")
                 return {**ok, "channel": channel, "ts": ts, "text": p.get("text", "")}
             case "chat.delete" | "chat.appendStream":
                 return {**ok, "channel": channel, "ts": ts}
-            case "chat.startStream":
-                return {**ok, "channel": channel, "ts": self._next_ts()}
+            case "chat.startStream":  # a streamed message exists in the thread from its start
+                msg = {**_BOT, "text": str(p.get("markdown_text") or ""), "ts": self._next_ts()}
+                if p.get("thread_ts"):
+                    msg["thread_ts"] = p["thread_ts"]
+                with self._lock:
+                    self._messages.append({**msg, "channel": channel})
+                return {**ok, "channel": channel, "ts": msg["ts"]}
             case "chat.stopStream":  # the message text is what was appended to this stream, as Slack shows it
                 parts = [c.params.get("markdown_text") or "" for c in self.calls_to("chat.appendStream")
                          if c.params.get("ts") == ts and c.params.get("channel") == channel]
@@ -249,7 +307,7 @@ class SlackMock:
                 view = {**(call.json_param("view") or {}), "id": self._next_id("V"), "hash": "1700000000.abcdef"}
                 return {**ok, "view": {**view, "team_id": "T0001", "app_id": "A0APP", "bot_id": "B0BOT"}}
             case "conversations.replies" | "conversations.history":
-                return {**ok, "messages": [], "has_more": False}
+                return {**ok, "messages": self._history(call), "has_more": False}
             case "conversations.info":
                 return {**ok, "channel": {"id": channel, "name": "general", "is_channel": channel.startswith("C"),
                                           "is_im": channel.startswith("D"), "is_private": False, "is_member": True}}
@@ -299,6 +357,9 @@ def _make_handler(mock: SlackMock) -> type[BaseHTTPRequestHandler]:
                 params = _parse_params(ctype, body, parts.query)
             call = Call(method, params, headers, body, self.path)
             queued, override = mock._record(call)
+            held = mock._take_delay(method)
+            if held:
+                time.sleep(held)
             if queued is not None:
                 self._send(queued.status, queued.body if queued.body is not None else {"ok": True}, queued.headers)
             elif method == "upload":
@@ -323,7 +384,10 @@ def _make_handler(mock: SlackMock) -> type[BaseHTTPRequestHandler]:
             for key, value in extra.items():
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:  # the client gave up waiting (a delayed method): Slack's side is done all the same
+                self.close_connection = True
 
     return Handler
