@@ -49,8 +49,10 @@ def default_catalog_dir() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "config" / "catalog"
 
 
-def load_catalog(directory: Path | None = None) -> Catalog:
-    """Read and validate every catalog file under `directory` (default: the repo's `config/catalog`)."""
+def load_catalog(directory: Path | None = None, *, layers: bool = True) -> Catalog:
+    """Read and validate every catalog file under `directory` (default: the repo's `config/catalog`).
+
+    `layers=False` reads the curated files only (generators use it to see what is curated)."""
     root = directory or default_catalog_dir()
     errors: list[str] = []
     sources = _load_list(root / "sources.yaml", "sources", Source, errors)
@@ -63,9 +65,9 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         errors.append(f"{root / 'models'}: no model files (*.yaml)")
     for path in model_files:
         models.extend((path, m) for _, m in _load_list(path, "models", Model, errors))
-    layers: list[Layer] = []
-    for layer, data in _load_layers(root / "generated", errors):
-        layers.append(layer)
+    found: list[Layer] = []
+    for layer, data in _load_layers(root / "generated", errors) if layers else []:
+        found.append(layer)
         sources = _add_new(sources, _load_items(layer.path, data, "sources", Source, errors), "key")
         regions = _add_new(regions, _load_items(layer.path, data, "regions", Region, errors), "code")
         taken = {alias_key(a) for _, item in [*models, *services] for a in [item.name, *item.aliases]}
@@ -90,7 +92,7 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         groups={g.key: g for _, g in groups},
         services={s.key: s for _, s in services},
         models={m.key: m for _, m in models},
-        layers=tuple(layers),
+        layers=tuple(found),
     )
 
 

@@ -10,6 +10,7 @@ from bot.catalog.lookup import NameIndex
 from bot.qa.answer import Answer
 from bot.qa.answers.common import Ctx, models_of
 from bot.qa.answers.info import concept_answer, help_answer, not_understood_answer, unknown_answer
+from bot.qa.answers.listing import listing_answer
 from bot.qa.answers.models import availability_answer, compare_answer, recommend_answer, specs_answer
 from bot.qa.answers.prices import estimate_answer, price_answer, service_answer
 from bot.qa.concepts import ConceptIndex, load_concepts
@@ -67,7 +68,7 @@ class Engine:
             case Intent.recommend:
                 return recommend_answer(ctx, q)
             case Intent.list_models:
-                return recommend_answer(ctx, q, listing=True)
+                return listing_answer(ctx, q)
             case Intent.estimate:
                 return estimate_answer(ctx, q, models)
             case Intent.availability:
