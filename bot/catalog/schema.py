@@ -91,6 +91,7 @@ class Unit(StrEnum):
     model_unit_hour = "model_unit_hour"
     model_month = "model_month"
     custom_unit_minute = "custom_unit_minute"
+    custom_unit_month = "custom_unit_month"
     text_units_1k = "text_units_1k"
     node_transitions_1k = "node_transitions_1k"
     human_task = "human_task"
