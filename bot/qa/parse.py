@@ -53,6 +53,10 @@ class Query:
     max_price: Decimal | None = None
     concept: Concept | None = None
     unknown: str | None = None
+    tier: str | None = None  # flex / priority / reserved asked for
+    routes: list[str] = field(default_factory=list)  # "global", "us", "apac", "in_region", "geo"...
+    cache_ttl: str | None = None  # "1h" / "5m" asked for
+    over_context: int | None = None  # "200K 넘으면": a long-context threshold asked about
 
     @property
     def region(self) -> str | None:
@@ -153,6 +157,10 @@ class QuestionParser:
             target.add(Modality(modality))
         if has_any(norm, V.LONG_CONTEXT_WORDS):
             q.min_context = 100_000
+        tiers = first_of(norm, V.TIER_WORDS)
+        q.tier = tiers[0] if tiers else None
+        q.routes = first_of(norm, V.ROUTE_WORDS)
+        q.cache_ttl = "1h" if has_any(norm, V.CACHE_1H_WORDS) else "5m" if has_any(norm, V.CACHE_5M_WORDS) else None
 
     def _read_quantities(self, q: Query, norm: str) -> None:
         found = find_quantities(norm)
@@ -165,7 +173,10 @@ class QuestionParser:
         for r in roled:
             value = int(r.value)
             ctx = norm[max(0, r.start - 14) : r.start + 14]
-            if has_any(ctx, V.CONTEXT_WORDS) and r.role is None:
+            after = norm[r.start : r.start + 16]
+            if r.role is None and value >= 1000 and has_any(after, V.LONG_PRICE_WORDS) and not q.workload:
+                q.over_context = value
+            elif has_any(ctx, V.CONTEXT_WORDS) and r.role is None:
                 q.min_context = value
             elif r.role in ("input", "output", "cache_read", "cache_write"):
                 tokens[r.role] = tokens.get(r.role, 0) + value
@@ -216,6 +227,11 @@ class QuestionParser:
             V.GENERATE_WORDS,
             V.CONTEXT_WORDS,
             V.PRICE_CEILING_WORDS,
+            *V.TIER_WORDS.values(),
+            *V.ROUTE_WORDS.values(),
+            V.CACHE_1H_WORDS,
+            V.CACHE_5M_WORDS,
+            V.LONG_PRICE_WORDS,
         ]
         words = {part for table in tables for w in table for part in normalize(w).split()}
         return words | set(_STOP)
@@ -230,6 +246,15 @@ def choose_intent(q: Query, norm: str) -> Intent:
         return Intent.help
     if q.unknown:
         return Intent.unknown_model
+    if Intent.lifecycle in words and (named or not q.regions):
+        return Intent.lifecycle
+    asks_dimension = bool(q.tier or q.cache_ttl or q.over_context)
+    if asks_dimension and not named and not q.workload:
+        return Intent.dimension
+    if len(q.models) == 1 and not q.groups and (q.routes or asks_dimension) and not q.workload:
+        return Intent.price
+    if q.groups and not q.models and q.regions and Intent.availability in words:
+        return Intent.list_models
     priced = bool(words & {Intent.price, Intent.estimate})
     filters = q.features or q.modalities_in or q.modalities_out or q.kinds
     if not named and filters and words & {Intent.list_models, Intent.recommend}:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.dimensions import Route
 from bot.catalog.schema import Model
-from bot.catalog.search import Ranked, search
+from bot.catalog.search import search
 from bot.qa.answer import Answer, Table
-from bot.qa.answers.common import STATUS_LABEL, Ctx, L, as_of, item_sources, label, region_note
-from bot.qa.answers.models import _constraints_line, criteria_of
+from bot.qa.answers.common import Ctx, L, as_of, item_sources, region_note
+from bot.qa.answers.models import _constraints_line, criteria_of, route_label
 from bot.qa.format import context, usd
 from bot.qa.parse import Query
 
@@ -32,12 +31,6 @@ def lifecycle_mark(model: Model, lang: str) -> str:
     if model.lifecycle == "eol":
         return L(lang, f"지원 종료{when}", f"end of life{when}")
     return L(lang, f"레거시(지원 종료 예정{when})", f"legacy (end of life{when})")
-
-
-def route_label(r: Ranked, lang: str) -> str:
-    if r.entry is None or r.entry.route is Route.in_region:
-        return label(STATUS_LABEL, r.availability.status, lang) if r.availability else L(lang, "리전 내", "in-Region")
-    return r.entry.profile.split(".", 1)[0] + "." + L(lang, " 프로파일", " profile") if r.entry.profile else "-"
 
 
 def listing_answer(ctx: Ctx, q: Query) -> Answer:

@@ -368,9 +368,15 @@ def _figure(r: Ranked) -> str:
     return usd(r.figure) if r.figure is not None else "-"
 
 
+def route_label(r: Ranked, lang: str) -> str:
+    """How the ranked price is reached: an inference profile ("apac. profile"), else the region's status."""
+    if r.entry is not None and r.entry.profile is not None:
+        return r.entry.profile.split(".", 1)[0] + "." + L(lang, " 프로파일", " profile")
+    return label(STATUS_LABEL, r.availability.status, lang) if r.availability else L(lang, "가격 있음", "priced")
+
+
 def _ranked_row(ctx: Ctx, r: Ranked, lang: str) -> tuple[str, ...]:
-    status = label(STATUS_LABEL, r.availability.status, lang) if r.availability else L(lang, "가격 있음", "priced")
-    return (r.model.name, _figure(r), context(r.model.context_window), status)
+    return (r.model.name, _figure(r), context(r.model.context_window), route_label(r, lang))
 
 
 def _constraints_line(ctx: Ctx, q: Query, crit: Criteria, lang: str, region: str) -> str:
