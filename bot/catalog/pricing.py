@@ -188,9 +188,12 @@ def estimate(
     """Cost of `workload` on `model` in `region` and `mode`; None when the catalog has no such price.
 
     The row follows `basis` (tier, route, cache TTL); the workload's input (with cache tokens) picks the
-    long-context tier, taking the tokens as one request's when no request count is given."""
+    long-context tier, taking the tokens as one request's when no request count is given and they fit in the
+    context window (otherwise they are a total over many requests, at the base rate)."""
     basis = basis or Basis()
     context_in = workload.input_tokens + workload.cache_read_tokens + workload.cache_write_tokens
+    if model.context_window and context_in > model.context_window and workload.requests_per_day is None:
+        context_in = 0  # more than one request can hold: a total over many requests, billed at the base rate
     entry = None
     for route in [basis.route] if basis.route else [Route.in_region, Route.geo, Route.global_]:
         entry = token_price(model, mode, region, tier=basis.tier, route=route, input_tokens=context_in or None)

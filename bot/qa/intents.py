@@ -121,6 +121,8 @@ INTENT_WORDS: dict[Intent, tuple[str, ...]] = {
         "부를 수 있",
         "callable",
         "can i call",
+        "can i use",
+        "can we use",
     ),
     Intent.lifecycle: (
         "지원 종료",
@@ -279,6 +281,17 @@ PROVIDER_WORDS: dict[str, tuple[str, ...]] = {
     "mistral ai": ("미스트랄 ai", "mistral ai"),
     "stability ai": ("스태빌리티", "stability"),
     "luma ai": ("루마", "luma"),
+    "openai": ("오픈ai", "오픈에이아이", "openai", "open ai"),
+    "deepseek": ("딥시크 모델", "deepseek models"),
+    "qwen": ("큐웬 모델", "qwen models", "알리바바", "alibaba"),
+    "moonshot ai": ("문샷", "moonshot"),
+    "minimax": ("미니맥스 모델", "minimax models"),
+    "z.ai": ("지푸", "zhipu", "z.ai", "zai"),
+    "google": ("구글", "google"),
+    "writer": ("라이터", "writer"),
+    "xai": ("xai", "엑스ai"),
+    "nvidia": ("엔비디아", "nvidia"),
+    "twelvelabs": ("트웰브랩스", "twelvelabs", "twelve labs"),
 }
 CONTEXT_WORDS = ("컨텍스트", "문맥", "context", "컨텍스트 윈도우", "context window")
 LONG_CONTEXT_WORDS = ("긴 문맥", "긴 컨텍스트", "긴 문서", "long context", "long document")

@@ -173,8 +173,8 @@ class QuestionParser:
         for r in roled:
             value = int(r.value)
             ctx = norm[max(0, r.start - 14) : r.start + 14]
-            after = norm[r.start : r.start + 16]
-            if r.role is None and value >= 1000 and has_any(after, V.LONG_PRICE_WORDS) and not q.workload:
+            around = norm[max(0, r.start - 10) : r.start + 16]
+            if r.role in (None, "input") and value >= 1000 and has_any(around, V.LONG_PRICE_WORDS):
                 q.over_context = value
             elif has_any(ctx, V.CONTEXT_WORDS) and r.role is None:
                 q.min_context = value

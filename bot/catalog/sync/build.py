@@ -284,6 +284,11 @@ def _dedupe_aliases(models: list[dict[str, Any]], catalog: Catalog) -> None:
 
     taken = {normalize(a) for m in catalog.models.values() for a in [m.name, *m.aliases]}
     taken |= {normalize(a) for g in catalog.groups.values() for a in g.aliases}
+    made: dict[str, int] = {}
+    for model in models:
+        for alias in {normalize(a) for a in model.get("aliases", [])}:
+            made[alias] = made.get(alias, 0) + 1
+    taken |= {a for a, n in made.items() if n > 1}  # an alias two generated models make fits neither
     for model in models:
         mine = [a for a in model.get("aliases", []) if normalize(a) not in taken]
         taken |= {normalize(a) for a in [model["name"], *mine]}

@@ -74,6 +74,9 @@ def aliases_for(name: str) -> list[str]:
     out = [lower, re.sub(r"\s*\([^)]*\)", "", name.lower()).strip()]
     if words[-1] in ("instruct", "it") and len(words) > 2:
         out.append(" ".join(words[:-1]))
+    sizeless = [w for w in words if not re.fullmatch(r"\d+b|instruct|it", w)]
+    if 1 < len(sizeless) < len(words):
+        out.append(" ".join(sizeless))  # "llama 4 scout"; dropped later if another model makes the same
     if words[0] == "claude" and len(words) >= 3:
         out += [" ".join(words[1:]), f"claude {words[2]} {words[1]}", f"{words[2]} {words[1]}"]
     korean = [_KOREAN.get(w, w) for w in words]

@@ -49,38 +49,43 @@ def dimension_lines(model: Model, region: str, lang: str, used: list[PriceEntry]
             if entry is not base and base.input and entry.input is not None and entry.input != base.input:
                 cheaper = entry.input < base.input
                 word = L(lang, "저렴", "cheaper") if cheaper else L(lang, "비쌈", "dearer")
-                diff = f" — {route_name(base, lang).split(' (')[0]} {L(lang, '대비', 'vs')} {pct(entry.input, base.input).lstrip('-')} {word}"
+                other, share = route_name(base, lang).split(" (")[0], pct(entry.input, base.input).lstrip("-")
+                diff = L(lang, f" — {other} 대비 {share} {word}", f" — {share} {word} than {other}")
             lines.append(f"  · {route_name(entry, lang)}: {io(entry)}{diff}")
     head = routes[0] if routes else None
     if head is None:
         return lines
     for tier in (ServiceTier.flex, ServiceTier.priority, ServiceTier.reserved):
-        row = pricing.token_price(model, Mode.on_demand, region, tier=tier, route=head.route)
-        if row is not None and row.input is not None and head.input:
+        pairs = [(e, pricing.token_price(model, Mode.on_demand, region, tier=tier, route=e.route)) for e in routes]
+        base, row = next(((e, r) for e, r in pairs if r is not None), (head, None))
+        if row is not None and row.input is not None and base.input:
             used.append(row)
-            change = L(lang, "저렴", "cheaper") if row.input < head.input else L(lang, "비쌈", "dearer")
+            change = L(lang, "저렴", "cheaper") if row.input < base.input else L(lang, "비쌈", "dearer")
+            share, where = pct(row.input, base.input).lstrip("-"), route_name(row, lang).split(" (")[0]
             lines.append(
-                f"{tier.value.capitalize()} {L(lang, '티어', 'tier')} ({route_name(row, lang).split(' (')[0]}): "
-                f"{io(row)} — {L(lang, '표준 대비', 'vs standard')} {pct(row.input, head.input).lstrip('-')} {change}"
+                f"{tier.value.capitalize()} {L(lang, '티어', 'tier')} ({where}): "
+                + L(lang, f"{io(row)} — 표준 대비 {share} {change}", f"{io(row)} — {share} {change} than standard")
             )
-    if head.cache_write_1h is not None or head.cache_write is not None or head.cache_read is not None:
-        lines.append(
-            L(lang, "캐시: 쓰기(5분) ", "Cache: write (5 min) ")
-            + per_1m(head.cache_write)
-            + L(lang, " · 쓰기(1시간) ", " · write (1 hour) ")
-            + per_1m(head.cache_write_1h)
-            + L(lang, " · 읽기 ", " · read ")
-            + per_1m(head.cache_read)
-        )
-    for tier_row in pricing.context_tiers(model, head):
-        used.append(tier_row)
-        lines.append(
-            L(
-                lang,
-                f"입력 {context(tier_row.context_above)} 토큰 초과 요청: {io(tier_row)} (기본 {io(head)})",
-                f"Requests over {context(tier_row.context_above)} input tokens: {io(tier_row)} (base {io(head)})",
+    cache = [
+        (L(lang, "쓰기(5분)", "write (5 min)"), head.cache_write),
+        (L(lang, "쓰기(1시간)", "write (1 hour)"), head.cache_write_1h),
+        (L(lang, "읽기", "read"), head.cache_read),
+    ]
+    if any(v is not None for _, v in cache):
+        shown = " · ".join(f"{name} {per_1m(v)}" for name, v in cache if v is not None)
+        lines.append(L(lang, "캐시: ", "Cache: ") + shown)
+    for entry in routes:
+        for tier_row in pricing.context_tiers(model, entry):
+            used.append(tier_row)
+            where = route_name(entry, lang).split(" (")[0]
+            lines.append(
+                L(
+                    lang,
+                    f"입력 {context(tier_row.context_above)} 토큰 초과 요청({where}): {io(tier_row)} (기본 {io(entry)})",
+                    f"Requests over {context(tier_row.context_above)} input tokens ({where}): {io(tier_row)} "
+                    f"(base {io(entry)})",
+                )
             )
-        )
     return lines
 
 

@@ -128,6 +128,16 @@ def availability_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
                 status = label(STATUS_LABEL, avail.status, lang)
                 when = f" ({L(lang, '예상', 'expected')} {avail.expected})" if avail.expected else ""
                 lines.append(f"{model.name} · {name}: {status}{when}")
+            elif routed := [e for e in pricing.route_prices(model, region) if e.profile]:
+                names = ", ".join(e.profile or "" for e in routed)
+                lines.append(
+                    L(
+                        lang,
+                        f"{model.name} · {name}: 교차 리전 프로파일로 호출 가능 ({names})",
+                        f"{model.name} · {name}: callable through inference profiles ({names})",
+                    )
+                )
+                keys.extend(e.source for e in routed)
             elif region in pricing.priced_regions(model):
                 lines.append(
                     f"{model.name} · {name}: {L(lang, '가격 페이지에 가격이 있음(사용 가능)', 'priced on the pricing page (available)')}"
