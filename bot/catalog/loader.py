@@ -14,6 +14,7 @@ curated values win and every disagreement is recorded as a conflict.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from bot.catalog.catalog import Catalog
 from bot.catalog.layers import Layer, merge_items
 from bot.catalog.lookup import normalize
+from bot.catalog.parsed_cache import load_parsed
 from bot.catalog.schema import Features, Group, Mode, Model, PricedItem, Region, Service, Source
 from bot.errors import CatalogError
 
@@ -114,7 +116,7 @@ def _load_layers(directory: Path, errors: list[str]) -> list[tuple[Layer, dict[s
                 name=str(meta.get("name", path.stem)),
                 path=path,
                 authority=int(meta.get("authority", 9)),
-                generated_at=meta.get("generated_at"),
+                generated_at=date.fromisoformat(str(meta["generated_at"])) if meta.get("generated_at") else None,
                 generator=meta.get("generator"),
             )
         except (TypeError, ValueError, AttributeError) as exc:
@@ -131,8 +133,7 @@ def _add_new(items: list[tuple[Path, T]], extra: list[tuple[Path, T]], attr: str
 
 def _read_yaml(path: Path, errors: list[str]) -> Any:
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_YamlLoader)
+        return load_parsed(path.read_bytes(), lambda raw: yaml.load(raw.decode("utf-8"), Loader=_YamlLoader))
     except FileNotFoundError:
         errors.append(f"{path}: file missing")
     except yaml.YAMLError as exc:
