@@ -49,7 +49,8 @@ def main() -> None:
             by_intent.setdefault(answer.intent, []).append(ms)
             slowest = max(slowest, (ms, q))
     print(f"questions: {len(questions)} × {args.rounds} rounds = {len(samples)} answers (parse + answer + render)")
-    print(f"engine load: {load_ms:.1f} ms ({len(engine.catalog.models)} models, {len(engine.catalog.layers)} generated layer)")
+    catalog = engine.catalog
+    print(f"engine load: {load_ms:.1f} ms ({len(catalog.models)} models, {len(catalog.layers)} generated layer)")
     print(
         f"p50 {percentile(samples, 50):.3f} ms | p90 {percentile(samples, 90):.3f} ms | "
         f"p99 {percentile(samples, 99):.3f} ms | max {max(samples):.3f} ms | mean {statistics.mean(samples):.3f} ms"

@@ -62,7 +62,8 @@ def catalog_load(runs: int) -> None:
             count = len(load_catalog(layers=layers).models)
             times.append((time.perf_counter() - started) * 1000)
         label = "curated + generated layer" if layers else "curated files only"
-        print(f"load_catalog ({label}, {count} models): p50 {statistics.median(times):.0f} ms | max {max(times):.0f} ms")
+        p50 = statistics.median(times)
+        print(f"load_catalog ({label}, {count} models): p50 {p50:.0f} ms | max {max(times):.0f} ms")
 
 
 if __name__ == "__main__":
