@@ -42,10 +42,14 @@ def load_parsed(raw: bytes, parse: Callable[[bytes], Any]) -> Any:
         pass
     data = parse(raw)
     try:
+        text = json.dumps(data, default=_default, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return data  # data JSON cannot hold: never cached
+    try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=entry.parent, delete=False, suffix=".tmp") as fh:
-            json.dump(data, fh, default=_default, ensure_ascii=False)
+        with tempfile.NamedTemporaryFile("w", dir=entry.parent, delete=False, suffix=".tmp", encoding="utf-8") as fh:
+            fh.write(text)
         os.replace(fh.name, entry)
-    except (OSError, TypeError):
-        pass  # a read-only home or data JSON cannot hold: parse every time
-    return data
+    except OSError:
+        pass  # a read-only home: parse every time
+    return json.loads(text)  # the same types (dates as ISO text) whether or not the cache was hit
