@@ -53,9 +53,11 @@ TUNING_LABEL = {
 }
 
 
-def features_of(model: Model, lang: str) -> str:
-    names = [label(FEATURE_LABEL, f, lang) for f in FEATURES if getattr(model.features, f)]
-    names.extend(label(TUNING_LABEL, t, lang) for t in model.features.fine_tuning)
+def features_of(model: Model, lang: str, region: str | None = None) -> str:
+    """The model's features, as they are in `region` when one is given (per-region flags from the source)."""
+    features = model.features_in(region) if region else model.features
+    names = [label(FEATURE_LABEL, f, lang) for f in FEATURES if getattr(features, f)]
+    names.extend(label(TUNING_LABEL, t, lang) for t in features.fine_tuning)
     return ", ".join(names) or "-"
 
 
@@ -70,7 +72,7 @@ def specs_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
         (L(lang, "입력/출력 모달리티", "Modalities in/out"), f"{mods_in} → {mods_out}"),
         (L(lang, "컨텍스트 윈도우", "Context window"), context(model.context_window)),
         (L(lang, "최대 출력", "Max output"), context(model.max_output)),
-        (L(lang, "기능", "Features"), features_of(model, lang)),
+        (L(lang, "기능", "Features") + (f" ({q.region})" if q.region else ""), features_of(model, lang, q.region)),
         (L(lang, "수명 주기", "Lifecycle"), model.lifecycle),
     )
     keys = [model.fact_source(f) for f in ("context_window", "max_output", "modalities_in", "features", "ids")]
@@ -101,12 +103,9 @@ def _direct_answers(q: Query, model: Model) -> list[str]:
                 f"{modality.value} input: {'supported' if ok else 'not supported'}",
             )
         )
+    features = model.features_in(q.region) if q.region else model.features
     for feature in sorted(q.features):
-        ok = (
-            bool(model.features.fine_tuning)
-            if feature == "fine_tuning"
-            else bool(getattr(model.features, feature, False))
-        )
+        ok = bool(features.fine_tuning) if feature == "fine_tuning" else bool(getattr(features, feature, False))
         name = label(FEATURE_LABEL, feature, lang) if feature in FEATURE_LABEL else label(TUNING_LABEL, feature, lang)
         out.append(
             L(lang, f"{name}: {'지원' if ok else '지원 안 함'}", f"{name}: {'supported' if ok else 'not supported'}")
