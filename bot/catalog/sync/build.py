@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.sync.names import aliases_for, display_name, model_key
+from bot.catalog.sync.names import aliases_for, dedupe_aliases, display_name, model_key, successors
 from bot.catalog.sync.rows import Place, Row, genai_rows, litellm_rows, norm_id, parse_litellm_key
 from bot.catalog.sync.sources import GenaiModel, LiteLLM
 
@@ -72,12 +72,12 @@ def build_layer(catalog: Catalog, litellm: LiteLLM, genai: dict[str, GenaiModel]
         for prefix in region.profiles:
             by_prefix[prefix].append(region.code)
     index = genai_index(genai)
-    models = [
-        _model(norm, entries, index, by_prefix, set(catalog.regions), on)
-        for norm, entries in group_litellm(litellm, curated).items()
-    ]
-    _dedupe_aliases(models, catalog)
-    _successors(models)
+    groups = group_litellm(litellm, curated)
+    models = [_model(norm, entries, index, by_prefix, set(catalog.regions), on) for norm, entries in groups.items()]
+    only_genai = sorted({n for n, route in index if route in ("regional", "global")} - set(groups) - curated)
+    models += [_genai_model(n, index, by_prefix) for n in only_genai]
+    dedupe_aliases(models, catalog)
+    successors(models)
     return models
 
 
@@ -152,6 +152,51 @@ def _model(
     if not model["context_window"] and named:
         model["context_window"] = named.context_window
         model["fact_sources"]["context_window"] = GENAI
+    return {k: v for k, v in model.items() if v not in (None, [], {})}
+
+
+def _genai_model(
+    norm: str, index: dict[tuple[str, str], GenaiModel], by_prefix: dict[str, list[str]]
+) -> dict[str, Any]:
+    """A model only genai-prices lists (LiteLLM 1.106.12 lacks it): its in-Region (us-east-1) and global prices;
+    no geo profiles, limits beyond the context window, or features the package does not give."""
+    regional, global_ = index.get((norm, "regional")), index.get((norm, "global"))
+    named = regional or global_
+    assert named is not None
+    prices: list[dict[str, Any]] = []
+    profiles: list[str] = []
+    if regional is not None:
+        rows = genai_rows(regional.prices, regional.tiers).values()
+        prices += [_row(r, ["us-east-1"], GENAI, regional.id, None) for r in rows]
+    if global_ is not None:
+        profiles.append(global_.id)
+        rows = genai_rows(global_.prices, global_.tiers).values()
+        prices += [_row(r, by_prefix["global"], GENAI, global_.id, None, "global", global_.id) for r in rows]
+    name = display_name(norm, named.name)
+    caching = any(k.startswith("cache") for p in prices for k in p)
+    model: dict[str, Any] = {
+        "key": model_key(norm),
+        "name": name,
+        "provider": PROVIDERS.get(norm.split(".")[0], norm.split(".")[0]),
+        "kind": "text",
+        "ids": [named.id.split(".", 1)[1]],
+        "inference_profiles": profiles,
+        "aliases": aliases_for(name),
+        "source": GENAI,
+        "modalities_in": ["text"],
+        "modalities_out": ["text"],
+        "context_window": named.context_window,
+        "features": {"streaming": True, "prompt_caching": caching},
+        "prices": prices,
+        "notes": [
+            {
+                "ko": "genai-prices에만 있는 모델입니다(LiteLLM 1.106.12에는 없음)."
+                " 기능·최대 출력·지역 프로파일은 알 수 없습니다.",
+                "en": "Listed by genai-prices only (not in LiteLLM 1.106.12): features, max output and geo profiles"
+                " are unknown.",
+            }
+        ],
+    }
     return {k: v for k, v in model.items() if v not in (None, [], {})}
 
 
@@ -277,38 +322,3 @@ def _region_features(
 def _released(model_id: str) -> date | None:
     found = re.search(r"-(20\d{2})(\d{2})(\d{2})-", model_id)
     return date(int(found[1]), int(found[2]), int(found[3])) if found else None
-
-
-def _dedupe_aliases(models: list[dict[str, Any]], catalog: Catalog) -> None:
-    from bot.catalog.lookup import normalize
-
-    taken = {normalize(a) for m in catalog.models.values() for a in [m.name, *m.aliases]}
-    taken |= {normalize(a) for g in catalog.groups.values() for a in g.aliases}
-    made: dict[str, int] = {}
-    for model in models:
-        for alias in {normalize(a) for a in model.get("aliases", [])}:
-            made[alias] = made.get(alias, 0) + 1
-    taken |= {a for a, n in made.items() if n > 1}  # an alias two generated models make fits neither
-    for model in models:
-        mine = [a for a in model.get("aliases", []) if normalize(a) not in taken]
-        taken |= {normalize(a) for a in [model["name"], *mine]}
-        model["aliases"] = mine
-
-
-def _successors(models: list[dict[str, Any]]) -> None:
-    """A legacy model's successor: the newest active model of its family (derived, `catalog-sync`)."""
-    from bot.catalog.sync.names import family, version
-
-    for model in models:
-        if model["lifecycle"] == "active":
-            continue
-        same = [
-            m
-            for m in models
-            if m is not model
-            and m["lifecycle"] == "active"
-            and family(m["key"]) == family(model["key"])
-            and version(m["key"]) > version(model["key"])
-        ]
-        if same:
-            model["successor"] = max(same, key=lambda m: version(m["key"]))["key"]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from bot.catalog.catalog import Catalog
 
 _WORDS = {
     "gpt": "GPT",
@@ -94,3 +97,36 @@ def family(key: str) -> str:
 
 def version(key: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", key))
+
+
+def dedupe_aliases(models: list[dict[str, Any]], catalog: Catalog) -> None:
+    from bot.catalog.lookup import normalize
+
+    taken = {normalize(a) for m in catalog.models.values() for a in [m.name, *m.aliases]}
+    taken |= {normalize(a) for g in catalog.groups.values() for a in g.aliases}
+    made: dict[str, int] = {}
+    for model in models:
+        for alias in {normalize(a) for a in model.get("aliases", [])}:
+            made[alias] = made.get(alias, 0) + 1
+    taken |= {a for a, n in made.items() if n > 1}  # an alias two generated models make fits neither
+    for model in models:
+        mine = [a for a in model.get("aliases", []) if normalize(a) not in taken]
+        taken |= {normalize(a) for a in [model["name"], *mine]}
+        model["aliases"] = mine
+
+
+def successors(models: list[dict[str, Any]]) -> None:
+    """A legacy model's successor: the newest active model of its family (derived, `catalog-sync`)."""
+    for model in models:
+        if model.get("lifecycle", "active") == "active":
+            continue
+        same = [
+            m
+            for m in models
+            if m is not model
+            and m.get("lifecycle", "active") == "active"
+            and family(m["key"]) == family(model["key"])
+            and version(m["key"]) > version(model["key"])
+        ]
+        if same:
+            model["successor"] = max(same, key=lambda m: version(m["key"]))["key"]
