@@ -1,7 +1,8 @@
 """Per-question answer time over the whole question set, in process (goal: p99 under 10 ms).
 
-Run: .venv/bin/python benchmarks/bench_answers.py [--rounds N]
-Prints p50, p90, p99 and max over every question × round, after one warm-up round.
+Run: .venv/bin/python -m benchmarks.bench_answers [--rounds N]   (from the repo root, so this checkout is imported)
+Prints p50, p90, p99 and max over every question × round, after one warm-up round, the catalog size, and
+p99 per intent (the lifecycle / dimension / list answers scan the whole, larger catalog).
 """
 
 from __future__ import annotations
@@ -36,21 +37,26 @@ def main() -> None:
     for q in questions:  # warm-up: first-use caches (regex, prompt files)
         render(engine.ask(q))
     samples: list[float] = []
+    by_intent: dict[str, list[float]] = {}
     slowest: tuple[float, str] = (0.0, "")
     for _ in range(args.rounds):
         for q in questions:
             t0 = time.perf_counter_ns()
-            render(engine.ask(q))
+            answer = engine.ask(q)
+            render(answer)
             ms = (time.perf_counter_ns() - t0) / 1e6
             samples.append(ms)
+            by_intent.setdefault(answer.intent, []).append(ms)
             slowest = max(slowest, (ms, q))
     print(f"questions: {len(questions)} × {args.rounds} rounds = {len(samples)} answers (parse + answer + render)")
-    print(f"engine load: {load_ms:.1f} ms")
+    catalog = engine.catalog
+    print(f"engine load: {load_ms:.1f} ms ({len(catalog.models)} models, {len(catalog.layers)} generated layer)")
     print(
         f"p50 {percentile(samples, 50):.3f} ms | p90 {percentile(samples, 90):.3f} ms | "
         f"p99 {percentile(samples, 99):.3f} ms | max {max(samples):.3f} ms | mean {statistics.mean(samples):.3f} ms"
     )
     print(f"slowest: {slowest[0]:.3f} ms for {slowest[1]!r}")
+    print("p99 by intent: " + ", ".join(f"{k} {percentile(v, 99):.2f} ms" for k, v in sorted(by_intent.items())))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.catalog.layers import Layer
 from bot.catalog.schema import Group, LanguageSupport, Model, PriceEntry, Region, Service, Source
 
 
@@ -18,6 +19,7 @@ class Catalog:
     services: dict[str, Service]
     models: dict[str, Model]
     languages: dict[str, LanguageSupport] = field(default_factory=dict)  # by model key; absent means unknown
+    layers: tuple[Layer, ...] = ()
     _by_id: dict[str, Model] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
@@ -85,7 +85,7 @@ class NameIndex:
             self._add(Target("service", service.key), service.name, [service.key, *service.aliases])
         self._squeezed = {n.replace(" ", ""): t for n, t in self._exact.items()}
         names = sorted(self._exact, key=len, reverse=True)
-        self._pattern = re.compile("|".join(_alias_regex(n) for n in names))
+        self._pattern = re.compile(_trie_regex(names))
         self._fuzzy_names = [n for n in names if ":" not in n and len(n) >= 3]
         self._fuzzy_keys = [letters(n) for n in self._fuzzy_names]
 
@@ -200,6 +200,33 @@ def _without_provider(name: str, provider: str) -> str | None:
 def same_numbers(a: str, b: str) -> bool:
     """Typos are fixed in letters, never in numbers: "claude 4 sonnet" is not "claude 3 sonnet"."""
     return sorted(_NUMBER.findall(a)) == sorted(_NUMBER.findall(b))
+
+
+def _trie_regex(names: list[str]) -> str:
+    """One pattern matching any name, longest first at each position, as a prefix trie: the same matches as
+    the alternation of `_alias_regex(name)` for every name, but it compiles several times faster for the
+    ~1,000 names of the full catalog (cold start). A space matches an optional whitespace; each name keeps the
+    boundary rules `_alias_regex` gives it (start by its first character, end by its last)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for name in names:
+        start = r"(?<![a-z0-9가-힣])" if _HANGUL.match(name) else r"(?<![a-z0-9])"
+        node = groups.setdefault(start, {})
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[""] = "" if _HANGUL.search(name[-1]) else r"(?![a-z0-9])(?!\.\d)"
+    return "|".join(f"{start}{_trie_body(node)}" for start, node in groups.items())
+
+
+def _trie_body(node: dict[str, Any]) -> str:
+    branches = []
+    for ch, child in sorted(((c, n) for c, n in node.items() if c), key=lambda item: item[0]):
+        piece = r"\s?" if ch == " " else re.escape(ch)
+        branches.append(piece + _trie_body(child))
+    if "" in node:
+        branches.append(f"(?:{node['']})" if node[""] else "")
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
 
 
 def _alias_regex(name: str) -> str:

@@ -2,6 +2,11 @@
 
 Prices stay in the source's unit (USD per 1K tokens); they are shown per 1M tokens (`per_million`).
 An estimate never fills a gap with a guess: a component with no catalog price is reported as missing.
+
+Rows are chosen by slot: unless asked otherwise, lookups mean the standard tier, the in-Region route and the
+base (any-length) row, which is what rows without those dimensions always meant. `Basis` asks for another
+tier, route or cache TTL; `estimate` also picks the long-context tier the request's input falls in, and the
+`Estimate` says which basis it used.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from bot.catalog.dimensions import Route, ServiceTier
 from bot.catalog.schema import Mode, Model, PriceEntry, Term, Unit
 
 TOKEN_PARTS = ("input", "output", "cache_read", "cache_write")
@@ -19,21 +25,69 @@ def per_million(per_1k: Decimal) -> Decimal:
     return per_1k * THOUSAND
 
 
-def entries(model: Model, mode: Mode, region: str | None = None) -> list[PriceEntry]:
-    """Price rows of a mode, optionally only those that cover `region`."""
-    return [p for p in model.prices if p.mode is mode and (region is None or region in p.regions)]
+def entries(
+    model: Model,
+    mode: Mode,
+    region: str | None = None,
+    *,
+    tier: ServiceTier | None = ServiceTier.standard,
+    route: Route | None = Route.in_region,
+    base: bool = True,
+) -> list[PriceEntry]:
+    """Price rows of a mode, optionally only those that cover `region`. By default only standard-tier,
+    in-Region, base-length rows; `tier=None` / `route=None` / `base=False` lift those filters."""
+    return [
+        p
+        for p in model.prices
+        if p.mode is mode
+        and (region is None or region in p.regions)
+        and (tier is None or p.tier is tier)
+        and (route is None or p.route is route)
+        and (not base or p.context_above is None)
+    ]
 
 
-def token_price(model: Model, mode: Mode, region: str) -> PriceEntry | None:
-    """The per-1K-token price row for a mode in a region, if the catalog has one."""
-    for entry in entries(model, mode, region):
-        if entry.unit is Unit.tokens_1k:
-            return entry
-    return None
+def token_price(
+    model: Model,
+    mode: Mode,
+    region: str,
+    *,
+    tier: ServiceTier = ServiceTier.standard,
+    route: Route = Route.in_region,
+    input_tokens: int | None = None,
+) -> PriceEntry | None:
+    """The per-1K-token price row for a mode in a region, if the catalog has one. With `input_tokens`, the
+    long-context row whose threshold the input exceeds (the highest such) replaces the base row."""
+    rows = [e for e in entries(model, mode, region, tier=tier, route=route, base=False) if e.unit is Unit.tokens_1k]
+    base = next((e for e in rows if e.context_above is None), None)
+    if base is None or input_tokens is None:
+        return base
+    above = [e for e in rows if e.context_above is not None and input_tokens > e.context_above]
+    return max(above, key=lambda e: e.context_above or 0) if above else base
+
+
+def route_prices(
+    model: Model, region: str, mode: Mode = Mode.on_demand, tier: ServiceTier = ServiceTier.standard
+) -> list[PriceEntry]:
+    """Base token rows callable from `region`, one per route/profile: in-Region first, then geo, then global."""
+    order = {Route.in_region: 0, Route.geo: 1, Route.global_: 2}
+    rows = [e for e in entries(model, mode, region, tier=tier, route=None) if e.unit is Unit.tokens_1k]
+    return sorted(rows, key=lambda e: order[e.route])
+
+
+def context_tiers(model: Model, entry: PriceEntry) -> list[PriceEntry]:
+    """The long-context rows of the same slot as `entry` (same mode, tier, route, profile, regions)."""
+    return [
+        p
+        for p in model.prices
+        if p.context_above is not None
+        and (p.mode, p.tier, p.route, p.profile) == (entry.mode, entry.tier, entry.route, entry.profile)
+        and set(entry.regions) & set(p.regions)
+    ]
 
 
 def priced_regions(model: Model, mode: Mode = Mode.on_demand) -> list[str]:
-    """Regions with a price in this mode, in the order the data lists them."""
+    """Regions with an in-Region standard price in this mode, in the order the data lists them."""
     seen: list[str] = []
     for entry in entries(model, mode):
         seen.extend(r for r in entry.regions if r not in seen)
@@ -80,6 +134,16 @@ class Workload:
 
 
 @dataclass(frozen=True)
+class Basis:
+    """What an estimate assumes beyond region and mode: service tier, route (None: in-Region if priced there,
+    else a geo profile, else global) and the cache-write time-to-live ("5m" or "1h")."""
+
+    tier: ServiceTier = ServiceTier.standard
+    route: Route | None = None
+    cache_ttl: str = "5m"
+
+
+@dataclass(frozen=True)
 class CostLine:
     part: str
     tokens: int
@@ -98,6 +162,12 @@ class Estimate:
     lines: tuple[CostLine, ...]
     missing: tuple[str, ...] = field(default=())
     workload: Workload = field(default_factory=Workload)
+    basis: Basis = field(default_factory=Basis)  # as used: the route is the entry's, never None
+
+    @property
+    def context_tier(self) -> int | None:
+        """The long-context threshold whose rate was applied (None: the base rate)."""
+        return self.entry.context_above
 
     @property
     def per_request(self) -> Decimal:
@@ -120,12 +190,28 @@ class Estimate:
         return None if day is None else day * self.workload.days
 
 
-def estimate(model: Model, workload: Workload, region: str, mode: Mode = Mode.on_demand) -> Estimate | None:
-    """Cost of `workload` on `model` in `region` and `mode`; None when the catalog has no such price."""
-    entry = token_price(model, mode, region)
+def estimate(
+    model: Model, workload: Workload, region: str, mode: Mode = Mode.on_demand, basis: Basis | None = None
+) -> Estimate | None:
+    """Cost of `workload` on `model` in `region` and `mode`; None when the catalog has no such price.
+
+    The row follows `basis` (tier, route, cache TTL); the workload's input (with cache tokens) picks the
+    long-context tier, taking the tokens as one request's when no request count is given and they fit in the
+    context window (otherwise they are a total over many requests, at the base rate)."""
+    basis = basis or Basis()
+    context_in = workload.input_tokens + workload.cache_read_tokens + workload.cache_write_tokens
+    if model.context_window and context_in > model.context_window and workload.requests_per_day is None:
+        context_in = 0  # more than one request can hold: a total over many requests, billed at the base rate
+    entry = None
+    for route in [basis.route] if basis.route else [Route.in_region, Route.geo, Route.global_]:
+        entry = token_price(model, mode, region, tier=basis.tier, route=route, input_tokens=context_in or None)
+        if entry is not None:
+            break
     if entry is None:
         return None
-    cache_source = entry if mode is Mode.on_demand else token_price(model, Mode.on_demand, region)
+    cache_source: PriceEntry | None = entry
+    if mode is not Mode.on_demand:
+        cache_source = token_price(model, Mode.on_demand, region, route=entry.route, input_tokens=context_in or None)
     lines: list[CostLine] = []
     missing: list[str] = []
     for part in TOKEN_PARTS:
@@ -133,9 +219,11 @@ def estimate(model: Model, workload: Workload, region: str, mode: Mode = Mode.on
         if not tokens:
             continue
         holder = cache_source if part.startswith("cache") else entry
-        rate = getattr(holder, part, None) if holder is not None else None
+        field_name = "cache_write_1h" if part == "cache_write" and basis.cache_ttl == "1h" else part
+        rate = getattr(holder, field_name, None) if holder is not None else None
         if rate is None:
             missing.append(part)
             continue
         lines.append(CostLine(part, tokens, rate, rate * tokens / THOUSAND))
-    return Estimate(model, region, mode, entry, tuple(lines), tuple(missing), workload)
+    used = Basis(entry.tier, entry.route, basis.cache_ttl)
+    return Estimate(model, region, mode, entry, tuple(lines), tuple(missing), workload, used)

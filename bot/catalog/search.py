@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.pricing import Workload, blended_per_million, estimate, token_price, unit_prices
-from bot.catalog.schema import Availability, Modality, Mode, Model
+from bot.catalog.pricing import Workload, blended_per_million, estimate, route_prices, token_price, unit_prices
+from bot.catalog.schema import Availability, Modality, Mode, Model, PriceEntry
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Ranked:
     figure: Decimal | None
     basis: str
     availability: Availability | None = None
+    entry: PriceEntry | None = None  # the token row ranked by (its route says in-Region, geo or global)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def offered_in(model: Model, region: str) -> bool:
 
 
 def matches(model: Model, c: Criteria) -> bool:
-    if model.lifecycle == "legacy" and not c.include_legacy and not c.members:
+    if model.lifecycle != "active" and not c.include_legacy and not c.members:
         return False
     if c.only_legacy and model.lifecycle != "legacy":
         return False
@@ -137,9 +138,9 @@ def _rank(model: Model, region: str, mode: Mode, workload: Workload | None) -> R
             return None
         total = est.per_month if est.per_month is not None else est.per_request
         return Ranked(model, total, "workload", avail)
-    entry = token_price(model, mode, region)
+    entry = token_price(model, mode, region) or next(iter(route_prices(model, region, mode)), None)
     if entry is not None:
-        return Ranked(model, blended_per_million(entry), "blended", avail)
+        return Ranked(model, blended_per_million(entry), "blended", avail, entry)
     units = unit_prices(model, region)
     if units and mode is Mode.on_demand:
         cheapest = min(p.price for p in units if p.price is not None)

@@ -9,7 +9,10 @@ from bot.catalog.loader import load_catalog
 from bot.catalog.lookup import NameIndex
 from bot.qa.answer import Answer
 from bot.qa.answers.common import Ctx, models_of
+from bot.qa.answers.dimensions import dimension_answer
 from bot.qa.answers.info import concept_answer, did_you_mean, help_answer, not_understood_answer, unknown_answer
+from bot.qa.answers.lifecycle import lifecycle_answer
+from bot.qa.answers.listing import listing_answer
 from bot.qa.answers.models import availability_answer, compare_answer, recommend_answer, specs_answer
 from bot.qa.answers.prices import estimate_answer, price_answer, service_answer
 from bot.qa.concepts import ConceptIndex, closest_concept, load_concepts
@@ -81,12 +84,16 @@ class Engine:
                 return service_answer(ctx, q, ctx.catalog.services[q.services[0]])
             case Intent.service if q.concept is not None:
                 return concept_answer(ctx, q, q.concept)
+            case Intent.lifecycle:
+                return lifecycle_answer(ctx, q, models)
+            case Intent.dimension:
+                return dimension_answer(ctx, q)
             case Intent.compare:
                 return compare_answer(ctx, q, models)
             case Intent.recommend:
                 return recommend_answer(ctx, q)
             case Intent.list_models:
-                return recommend_answer(ctx, q, listing=True)
+                return listing_answer(ctx, q)
             case Intent.estimate:
                 return estimate_answer(ctx, q, models)
             case Intent.availability:

@@ -76,5 +76,5 @@ def count(n: int) -> str:
 
 
 def plural(n: int, word: str) -> str:
-    """"1 request", "2 requests" (English only; Korean counts need no plural)."""
+    """ "1 request", "2 requests" (English only; Korean counts need no plural)."""
     return f"{n:,} {word}{'' if n == 1 else 's'}"

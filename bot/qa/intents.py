@@ -25,6 +25,8 @@ class Intent(StrEnum):
     service = "service"
     unknown_model = "unknown_model"
     not_understood = "not_understood"
+    lifecycle = "lifecycle"
+    dimension = "dimension"
 
 
 INTENT_WORDS: dict[Intent, tuple[str, ...]] = {
@@ -114,6 +116,36 @@ INTENT_WORDS: dict[Intent, tuple[str, ...]] = {
         "where can",
         "ga ",
         "preview",
+        "호출할 수 있",
+        "호출 가능",
+        "부를 수 있",
+        "callable",
+        "can i call",
+        "can i use",
+        "can we use",
+    ),
+    Intent.lifecycle: (
+        "지원 종료",
+        "서비스 종료",
+        "종료돼",
+        "종료 되",
+        "종료일",
+        "단종",
+        "수명 주기",
+        "레거시",
+        "후속 모델",
+        "후속",
+        "대체 모델",
+        "end of life",
+        "end-of-life",
+        "eol",
+        "deprecat",
+        "retire",
+        "retirement",
+        "legacy",
+        "successor",
+        "replacement",
+        "lifecycle",
     ),
     Intent.specs: (
         "컨텍스트",
@@ -249,6 +281,17 @@ PROVIDER_WORDS: dict[str, tuple[str, ...]] = {
     "mistral ai": ("미스트랄 ai", "mistral ai"),
     "stability ai": ("스태빌리티", "stability"),
     "luma ai": ("루마", "luma"),
+    "openai": ("오픈ai", "오픈에이아이", "openai", "open ai"),
+    "deepseek": ("딥시크 모델", "deepseek models"),
+    "qwen": ("큐웬 모델", "qwen models", "알리바바", "alibaba"),
+    "moonshot ai": ("문샷", "moonshot"),
+    "minimax": ("미니맥스 모델", "minimax models"),
+    "z.ai": ("지푸", "zhipu", "z.ai", "zai"),
+    "google": ("구글", "google"),
+    "writer": ("라이터", "writer"),
+    "xai": ("xai", "엑스ai"),
+    "nvidia": ("엔비디아", "nvidia"),
+    "twelvelabs": ("트웰브랩스", "twelvelabs", "twelve labs"),
 }
 CONTEXT_WORDS = ("컨텍스트", "문맥", "context", "컨텍스트 윈도우", "context window")
 LONG_CONTEXT_WORDS = ("긴 문맥", "긴 컨텍스트", "긴 문서", "long context", "long document")
@@ -296,4 +339,46 @@ LEGACY_WORDS = ("legacy", "레거시", "지원 종료", "deprecated", "구버전
 MODEL_ASK_WORDS = (
     *("모델", "추천", "싼", "저렴", "어떤 게 좋"),
     *("model", "models", "llm", "recommend", "cheapest", "which"),
+)
+TIER_WORDS: dict[str, tuple[str, ...]] = {
+    "flex": ("flex", "플렉스", "플렉스 티어", "flex tier"),
+    "priority": ("priority", "프라이어리티", "우선순위 티어", "우선 처리 티어", "priority tier"),
+    "reserved": ("reserved", "리저브드", "예약 용량", "reserved tier", "reserved capacity"),
+}
+ROUTE_WORDS: dict[str, tuple[str, ...]] = {
+    "global": ("global", "글로벌", "global profile", "글로벌 프로필", "글로벌 프로파일"),
+    "us": ("us 프로필", "us 프로파일", "us profile", "미국 프로필", "미국 프로파일"),
+    "eu": ("eu 프로필", "eu 프로파일", "eu profile", "유럽 프로필"),
+    "apac": ("apac", "apac 프로필", "apac profile", "아태 프로필"),
+    "jp": ("jp 프로필", "jp profile", "일본 프로필"),
+    "au": ("au 프로필", "au profile", "호주 프로필"),
+    "in_region": ("in region", "in-region", "리전 내", "리전 안", "인리전", "리전 내 호출"),
+    "geo": ("cross region", "cross-region", "교차 리전", "geo profile", "지역 프로필"),
+}
+CACHE_1H_WORDS = (
+    "1시간 캐시",
+    "1 시간 캐시",
+    "한 시간 캐시",
+    "1h cache",
+    "1 hour cache",
+    "1-hour cache",
+    "one hour cache",
+    "1시간 ttl",
+    "1h ttl",
+    "캐시 1시간",
+    "cache 1h",
+    "1 hour ttl",
+)
+CACHE_5M_WORDS = ("5분 캐시", "5 분 캐시", "5m cache", "5 minute cache", "5-minute cache", "캐시 5분", "5분 ttl")
+LONG_PRICE_WORDS = (
+    "넘으면",
+    "초과",
+    "over",
+    "above",
+    "exceed",
+    "롱 컨텍스트 가격",
+    "long context price",
+    "long-context price",
+    "long context tier",
+    "긴 컨텍스트 요금",
 )

@@ -61,6 +61,10 @@ class Query:
     concept: Concept | None = None
     unknown: str | None = None
     family: str | None = None  # the catalog family an unknown name belongs to ("Nova Premier" → nova)
+    tier: str | None = None  # flex / priority / reserved asked for
+    routes: list[str] = field(default_factory=list)  # "global", "us", "apac", "in_region", "geo"...
+    cache_ttl: str | None = None  # "1h" / "5m" asked for
+    over_context: int | None = None  # "200K 넘으면": a long-context threshold asked about
 
     @property
     def region(self) -> str | None:
@@ -255,6 +259,10 @@ class QuestionParser:
         q.tasks = first_of(norm, V.TASK_WORDS)
         q.unapplied = first_of(norm, V.UNAPPLIED_WORDS)
         q.legacy = has_any(norm, V.LEGACY_WORDS)
+        tiers = first_of(norm, V.TIER_WORDS)
+        q.tier = tiers[0] if tiers else None
+        q.routes = first_of(norm, V.ROUTE_WORDS)
+        q.cache_ttl = "1h" if has_any(norm, V.CACHE_1H_WORDS) else "5m" if has_any(norm, V.CACHE_5M_WORDS) else None
 
     def _read_quantities(self, q: Query, norm: str) -> None:
         found = find_quantities(norm)
@@ -267,7 +275,10 @@ class QuestionParser:
         for r in roled:
             value = int(r.value)
             ctx = norm[max(0, r.start - 14) : r.start + 14]
-            if has_any(ctx, V.CONTEXT_WORDS) and r.role is None:
+            around = norm[max(0, r.start - 10) : r.start + 16]
+            if r.role in (None, "input") and value >= 1000 and has_any(around, V.LONG_PRICE_WORDS):
+                q.over_context = value
+            elif has_any(ctx, V.CONTEXT_WORDS) and r.role is None:
                 q.min_context = value
             elif r.role in ("input", "output", "cache_read", "cache_write"):
                 tokens[r.role] = tokens.get(r.role, 0) + value
@@ -321,6 +332,11 @@ class QuestionParser:
             V.GENERATE_WORDS,
             V.CONTEXT_WORDS,
             V.PRICE_CEILING_WORDS,
+            *V.TIER_WORDS.values(),
+            *V.ROUTE_WORDS.values(),
+            V.CACHE_1H_WORDS,
+            V.CACHE_5M_WORDS,
+            V.LONG_PRICE_WORDS,
         ]
         words = {part for table in tables for w in table for part in normalize(w).split()}
         return words | set(_STOP)
@@ -335,6 +351,15 @@ def choose_intent(q: Query, norm: str) -> Intent:
         return Intent.help
     if q.unknown:
         return Intent.unknown_model
+    if Intent.lifecycle in words and (named or not q.regions):
+        return Intent.lifecycle
+    asks_dimension = bool(q.tier or q.cache_ttl or q.over_context)
+    if asks_dimension and not named and not q.workload:
+        return Intent.dimension
+    if len(q.models) == 1 and not q.groups and (q.routes or asks_dimension) and not q.workload:
+        return Intent.price
+    if q.groups and not q.models and q.regions and Intent.availability in words:
+        return Intent.list_models
     priced = bool(words & {Intent.price, Intent.estimate})
     filters = q.features or q.modalities_in or q.modalities_out or q.kinds
     if not named and filters and words & {Intent.list_models, Intent.recommend}:

@@ -126,9 +126,10 @@ def test_hints_come_from_the_data(ledger: Ledger, catalog: Catalog, redis_client
     assert "batch" in hints  # the summary on Nova Micro
     cheaper = hints.get("cheaper")
     assert cheaper is not None and cheaper.saving is not None and cheaper.saving > 0
-    # the closest cheaper model with tool use (the assistant used tools), both sides priced from the catalog
-    assert "Claude 3.7 Sonnet cost $1.02; the same tokens on Amazon Nova Pro would cost $0.2369 (−77%)" in cheaper.text
-    assert "/bedrock compare claude-3-7-sonnet,nova-pro" in cheaper.text
+    # the closest cheaper model with tool use (the assistant used tools), both sides priced from the catalog; with
+    # the current line-up that is Nova Premier ($2.50/$12.50 per 1M against Claude 3.7 Sonnet's $3/$15)
+    assert "Claude 3.7 Sonnet cost $1.02; the same tokens on Nova Premier would cost $0.8321 (−19%)" in cheaper.text
+    assert "/bedrock compare claude-3-7-sonnet,nova-premier" in cheaper.text
 
 
 def test_an_empty_day_says_no_usage(ledger: Ledger, catalog: Catalog, redis_client: redis.Redis) -> None:

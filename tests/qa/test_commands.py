@@ -60,9 +60,15 @@ def test_compare_comma_list(engine: Engine) -> None:
 
 
 def test_recommend_and_models(engine: Engine) -> None:
-    assert run_command(engine, "/bedrock recommend 서울 이미지 입력").models[0] == "claude-3-haiku"
+    seoul = run_command(engine, "/bedrock recommend 서울 이미지 입력")
+    assert seoul.models[0] == "gpt-6-luna"  # through its global profile: the cheapest callable from Seoul
+    assert "claude-3-haiku" in seoul.models  # the cheapest in-Region one is still listed
     listing = run_command(engine, "/bedrock models seoul")
-    assert "claude-3-5-sonnet" in listing.models
+    listed = [engine.catalog.models[k] for k in listing.models]
+    assert listed[0].source == "litellm-cost-map" and "claude-3-5-sonnet" not in listing.models  # newest first
+    assert int(listing.facts["left_out"]) > 0 and "left out" in listing.text_blob().lower()
+    amazon = run_command(engine, "/bedrock models seoul amazon")
+    assert "Amazon Nova Lite" in amazon.text_blob()  # offered there without a Seoul price: named, not hidden
 
 
 @pytest.mark.parametrize(
@@ -109,8 +115,8 @@ def test_model_names_with_numbers_are_not_read_as_token_counts(engine: Engine) -
 
 def test_a_version_we_do_not_have_is_not_fixed_into_another_one(engine: Engine) -> None:
     with pytest.raises(UnknownModelError) as info:
-        run_command(engine, "/bedrock price claude 4 sonnet")
-    assert "claude 4 sonnet" in info.value.message("en")
+        run_command(engine, "/bedrock price claude 9 sonnet")
+    assert "claude 9 sonnet" in info.value.message("en")
     assert run_command(engine, "/bedrock price clade 3 opus").models == ("claude-3-opus",)
 
 

@@ -59,6 +59,7 @@ UNIT_LABEL = {
     Unit.model_unit_hour: ("모델 단위·시간", "model unit per hour"),
     Unit.model_month: ("모델·월", "model per month"),
     Unit.custom_unit_minute: ("사용자 지정 모델 단위·분", "custom model unit per minute"),
+    Unit.custom_unit_month: ("사용자 지정 모델 단위·월", "custom model unit per month"),
     Unit.text_units_1k: ("텍스트 단위 1,000개", "1K text units"),
     Unit.node_transitions_1k: ("노드 전환 1,000회", "1K node transitions"),
     Unit.human_task: ("인간 태스크 1건", "human task"),

@@ -59,9 +59,11 @@ TUNING_LABEL = {
 }
 
 
-def features_of(model: Model, lang: str) -> str:
-    names = [label(FEATURE_LABEL, f, lang) for f in FEATURES if getattr(model.features, f)]
-    names.extend(label(TUNING_LABEL, t, lang) for t in model.features.fine_tuning)
+def features_of(model: Model, lang: str, region: str | None = None) -> str:
+    """The model's features, as they are in `region` when one is given (per-region flags from the source)."""
+    features = model.features_in(region) if region else model.features
+    names = [label(FEATURE_LABEL, f, lang) for f in FEATURES if getattr(features, f)]
+    names.extend(label(TUNING_LABEL, t, lang) for t in features.fine_tuning)
     return ", ".join(names) or "-"
 
 
@@ -76,7 +78,7 @@ def specs_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
         (L(lang, "입력/출력 모달리티", "Modalities in/out"), f"{mods_in} → {mods_out}"),
         (L(lang, "컨텍스트 윈도우", "Context window"), context(model.context_window)),
         (L(lang, "최대 출력", "Max output"), context(model.max_output)),
-        (L(lang, "기능", "Features"), features_of(model, lang)),
+        (L(lang, "기능", "Features") + (f" ({q.region})" if q.region else ""), features_of(model, lang, q.region)),
         (L(lang, "수명 주기", "Lifecycle"), model.lifecycle),
     )
     keys = [model.fact_source(f) for f in ("context_window", "max_output", "modalities_in", "features", "ids")]
@@ -107,12 +109,9 @@ def _direct_answers(q: Query, model: Model) -> list[str]:
                 f"{modality.value} input: {'supported' if ok else 'not supported'}",
             )
         )
+    features = model.features_in(q.region) if q.region else model.features
     for feature in sorted(q.features):
-        ok = (
-            bool(model.features.fine_tuning)
-            if feature == "fine_tuning"
-            else bool(getattr(model.features, feature, False))
-        )
+        ok = bool(features.fine_tuning) if feature == "fine_tuning" else bool(getattr(features, feature, False))
         name = label(FEATURE_LABEL, feature, lang) if feature in FEATURE_LABEL else label(TUNING_LABEL, feature, lang)
         out.append(
             L(lang, f"{name}: {'지원' if ok else '지원 안 함'}", f"{name}: {'supported' if ok else 'not supported'}")
@@ -134,6 +133,16 @@ def availability_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
                 status = label(STATUS_LABEL, avail.status, lang)
                 when = f" ({L(lang, '예상', 'expected')} {avail.expected})" if avail.expected else ""
                 lines.append(f"{model.name} · {name}: {status}{when}")
+            elif routed := [e for e in pricing.route_prices(model, region) if e.profile]:
+                names = ", ".join(e.profile or "" for e in routed)
+                lines.append(
+                    L(
+                        lang,
+                        f"{model.name} · {name}: 교차 리전 프로파일로 호출 가능 ({names})",
+                        f"{model.name} · {name}: callable through inference profiles ({names})",
+                    )
+                )
+                keys.extend(e.source for e in routed)
             elif region in pricing.priced_regions(model):
                 lines.append(
                     f"{model.name} · {name}: {L(lang, '가격 페이지에 가격이 있음(사용 가능)', 'priced on the pricing page (available)')}"
@@ -451,9 +460,15 @@ def _figure(r: Ranked, lang: str) -> str:
     return f"{usd(r.figure)} / {label(UNIT_LABEL, Unit(r.basis), lang)}"
 
 
+def route_label(r: Ranked, lang: str) -> str:
+    """How the ranked price is reached: an inference profile ("apac. profile"), else the region's status."""
+    if r.entry is not None and r.entry.profile is not None:
+        return r.entry.profile.split(".", 1)[0] + "." + L(lang, " 프로파일", " profile")
+    return label(STATUS_LABEL, r.availability.status, lang) if r.availability else L(lang, "가격 있음", "priced")
+
+
 def _ranked_row(ctx: Ctx, r: Ranked, lang: str) -> tuple[str, ...]:
-    status = label(STATUS_LABEL, r.availability.status, lang) if r.availability else L(lang, "가격 있음", "priced")
-    return (marked_name(r.model, lang), _figure(r, lang), context(r.model.context_window), status)
+    return (marked_name(r.model, lang), _figure(r, lang), context(r.model.context_window), route_label(r, lang))
 
 
 def _hidden_legacy(ctx: Ctx, q: Query, crit: Criteria, region: str, lang: str) -> list[str]:

@@ -7,7 +7,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 from bot.catalog import pricing
-from bot.catalog.pricing import Estimate, Workload, estimate, per_million, priced_regions
+from bot.catalog.dimensions import Route, ServiceTier
+from bot.catalog.pricing import Basis, Estimate, Workload, estimate, per_million, priced_regions
 from bot.catalog.schema import Mode, Model, PriceEntry, Service, Unit
 from bot.catalog.search import availability_in
 from bot.qa.answer import Answer, Table
@@ -30,8 +31,10 @@ from bot.qa.answers.common import (
     unit_price,
     variant,
 )
+from bot.qa.answers.dimensions import dimension_lines, route_name
+from bot.qa.answers.lifecycle import lifecycle_line
 from bot.qa.answers.provisioned import asks_break_even, break_even_lines
-from bot.qa.format import tokens, usd
+from bot.qa.format import context, tokens, usd
 from bot.qa.parse import Query
 from bot.qa.readings import Reading, read_workload
 
@@ -52,6 +55,9 @@ def price_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
             where = ", ".join(entry.regions)
             lines.append(f"{variant(entry, lang) or model.name}: {unit_price(entry, lang)} ({where})")
     lines.extend(_other_modes(model, lang, used))
+    lines.extend(dimension_lines(model, region, lang, used))
+    if model.lifecycle != "active" or model.eol_on:
+        lines.append(lifecycle_line(ctx, model, lang))
     if asks_break_even(q):
         lines.extend(break_even_lines(ctx, q, model, region, used))
     if not used and not rows:
@@ -61,7 +67,7 @@ def price_answer(ctx: Ctx, q: Query, model: Model) -> Answer:
     used.extend(p for p in model.prices if p.unit is Unit.tokens_1k)
     refs = item_sources(ctx, [model], used)
     region_notes = [moved] if moved else region_note(ctx, q)
-    notes = [*correction_notes(q), *region_notes, *conflict_notes([model], lang)]
+    notes = [*correction_notes(q), *region_notes, *conflict_notes([model], lang), *(n.get(lang) for n in model.notes)]
     unit = L(lang, "USD / 100만 토큰", "USD per 1M tokens")
     if not rows and (units := pricing.unit_prices(model, region) or _any_unit_prices(model)):
         unit = L(lang, f"USD / {label_unit(units[0], lang)}", f"USD per {label_unit(units[0], lang)}")
@@ -86,6 +92,16 @@ def _headline(ctx: Ctx, q: Query, model: Model, region: str, regions: list[str],
     entry = pricing.token_price(model, mode, region)
     if entry is None and mode is Mode.on_demand and pricing.unit_prices(model, region):
         return []  # priced per image / second / query: those lines follow, and there is no token price to miss
+    routed = pricing.route_prices(model, region, mode)
+    if entry is None and routed:
+        used.append(routed[0])
+        return [
+            L(
+                lang,
+                f"{name}에는 리전 내 가격이 카탈로그에 없습니다. 이 리전에서 호출할 수 있는 프로파일 가격은 아래와 같습니다.",
+                f"The catalog has no in-Region price in {name}; the profiles callable from there are priced below.",
+            )
+        ]
     if entry is None:
         where = ", ".join(priced_regions(model, mode)) or "-"
         mode_name = label(MODE_LABEL, mode, lang)
@@ -207,7 +223,7 @@ def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
         if q.images or q.seconds:
             lines.extend(_unit_estimate(model, q, region, used))
             continue
-        est = estimate(model, reading.workload, region, mode)
+        est = estimate(model, reading.workload, region, mode, basis_of(q))
         if est is None:
             where = ", ".join(priced_regions(model, mode)) or "-"
             lines.append(
@@ -220,6 +236,7 @@ def estimate_answer(ctx: Ctx, q: Query, models: list[Model]) -> Answer:
             continue
         used.append(est.entry)
         estimates.append(est)
+        lines.append(f"{model.name} — {assumption_line(ctx, est, lang)}")
         if len(models) == 1:
             lines.extend(_breakdown(ctx, est, lang))
     table = _side_by_side(estimates, lang) if len(estimates) > 1 else None
@@ -297,6 +314,50 @@ def _cheapest(estimates: list[Estimate], lang: str) -> str:
         f"더 저렴: {best.model.name} — {period} {usd(total(best))}, 다음으로 저렴한 {runner.model.name}은(는) {usd(total(runner))} ({share}% 절감)".replace("—  ", "— "),
         f"Cheaper: {best.model.name} — {usd(total(best))} {period} vs {usd(total(runner))} for {runner.model.name} ({share}% less)".replace("  ", " "),
     )
+
+
+def basis_of(q: Query) -> Basis:
+    """The tier, route and cache TTL a question asks for (defaults: standard, best route, 5-minute cache)."""
+    route = None
+    if q.routes:
+        first = q.routes[0]
+        route = Route.global_ if first == "global" else Route.in_region if first == "in_region" else Route.geo
+    return Basis(ServiceTier(q.tier) if q.tier else ServiceTier.standard, route, q.cache_ttl or "5m")
+
+
+def assumption_line(ctx: Ctx, est: Estimate, lang: str) -> str:
+    """Say which tier, route, cache TTL and context tier the estimate used."""
+    parts = [
+        f"{est.basis.tier.value} {L(lang, '티어', 'tier')}",
+        route_name(est.entry, lang),
+        L(lang, "캐시 쓰기 1시간", "1-hour cache write")
+        if est.basis.cache_ttl == "1h"
+        else L(lang, "캐시 쓰기 5분", "5-minute cache write"),
+    ]
+    w = est.workload
+    size = w.input_tokens + w.cache_read_tokens + w.cache_write_tokens
+    if est.context_tier:
+        parts.append(
+            L(lang, f"입력 {context(est.context_tier)} 초과 요율", f"over-{context(est.context_tier)} input rate")
+        )
+    elif pricing.context_tiers(est.model, est.entry):
+        parts.append(L(lang, "기본 요율(긴 컨텍스트 구간 미만)", "base rate (below the long-context tier)"))
+    elif any(p.context_above and size > p.context_above for p in est.model.prices):
+        parts.append(
+            L(
+                lang,
+                "이 경로의 긴 컨텍스트 요율은 카탈로그에 없어 기본 요율",
+                "base rate: the catalog has no long-context rate for this route",
+            )
+        )
+    line = L(lang, "가정: ", "Assumed: ") + " · ".join(parts)
+    if est.model.context_window and size > est.model.context_window:
+        line += L(
+            lang,
+            f" (주의: 입력 {size:,} 토큰이 컨텍스트 윈도우 {context(est.model.context_window)}를 넘습니다)",
+            f" (note: {size:,} input tokens exceed the {context(est.model.context_window)} context window)",
+        )
+    return line
 
 
 def _reading_notes(ctx: Ctx, q: Query, reading: Reading, estimates: list[Estimate], mode: Mode) -> list[str]:
