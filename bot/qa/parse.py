@@ -351,8 +351,9 @@ def choose_intent(q: Query, norm: str) -> Intent:
         return Intent.help
     if q.unknown:
         return Intent.unknown_model
-    if Intent.lifecycle in words and (named or not q.regions):
-        return Intent.lifecycle
+    wants_models = not named and (Intent.recommend in words or has_any(norm, V.LEGACY_TOO_WORDS))
+    if Intent.lifecycle in words and (named or not q.regions) and not wants_models:
+        return Intent.lifecycle  # "cheapest model including legacy" is a recommendation, not a lifecycle table
     asks_dimension = bool(q.tier or q.cache_ttl or q.over_context)
     if asks_dimension and not named and not q.workload:
         return Intent.dimension

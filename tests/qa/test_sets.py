@@ -37,7 +37,8 @@ def test_name(engine: Engine, case: dict) -> None:
     answer = run_command(engine, case["q"]) if case["q"].startswith("/bedrock") else engine.ask(case["q"])
     text = render(answer)
     blob = (answer.text_blob() + "\n" + text).lower()
-    assert answer.intent == case["intent"], f"intent {answer.intent!r}\n{text}"
+    if "intent" in case:  # the issue's own examples hold whatever the catalog says of them
+        assert answer.intent == case["intent"], f"intent {answer.intent!r}\n{text}"
     missing = [m for m in case.get("must", []) if m.lower() not in blob]
     assert not missing, f"missing {missing}\n{text}"
     present = [m for m in case.get("not", []) if m.lower() in blob]

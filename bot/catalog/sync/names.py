@@ -39,6 +39,13 @@ _KOREAN = {
     "kimi": "키미",
     "gemma": "젬마",
     "grok": "그록",
+    "premier": "프리미어",
+    "pro": "프로",
+    "lite": "라이트",
+    "micro": "마이크로",
+    "large": "라지",
+    "small": "스몰",
+    "mini": "미니",
 }
 
 

@@ -31,9 +31,20 @@ def L(lang: str, ko: str, en: str) -> str:
     return ko if lang == "ko" else en
 
 
+def lifecycle_mark(model: Model, lang: str) -> str:
+    """ "" for active models; "legacy, end of life 2027-01-08" / "end of life 2026-07-07" otherwise."""
+    if model.lifecycle == "active":
+        return ""
+    when = f" {model.eol_on.isoformat()}" if model.eol_on else ""
+    if model.lifecycle == "eol":
+        return L(lang, f"지원 종료{when}", f"end of life{when}")
+    return L(lang, f"레거시, 지원 종료 예정{when}", f"legacy, end of life{when}") if when else L(lang, "레거시", "legacy")
+
+
 def marked_name(model: Model, lang: str) -> str:
-    """The model's name, with "(legacy)" when AWS has moved it to legacy."""
-    return model.name + (L(lang, " (레거시)", " (legacy)") if model.lifecycle == "legacy" else "")
+    """The model's name, with its lifecycle when it is not active: "Claude 2.1 (legacy)"."""
+    mark = lifecycle_mark(model, lang)
+    return f"{model.name} ({mark})" if mark else model.name
 
 
 MODE_LABEL = {

@@ -8,9 +8,9 @@ from bot.catalog.catalog import Catalog
 from bot.catalog.schema import Model
 from bot.catalog.search import search
 from bot.qa.answer import Answer, Table
-from bot.qa.answers.common import Ctx, L, as_of, item_sources, region_note
-from bot.qa.answers.models import _constraints_line, criteria_of, route_label
-from bot.qa.format import context, usd
+from bot.qa.answers.common import Ctx, L, as_of, item_sources, marked_name, region_note
+from bot.qa.answers.models import _constraints_line, _figure, criteria_of, route_label
+from bot.qa.format import context
 from bot.qa.parse import Query
 
 LIMIT = 30
@@ -23,16 +23,6 @@ def newest_first_key(catalog: Catalog, model: Model) -> tuple[int, str]:
     return (-listed.toordinal(), model.name)
 
 
-def lifecycle_mark(model: Model, lang: str) -> str:
-    """ "" for active models; "legacy (EOL 2027-01-08)" / "end of life 2026-07-07" otherwise."""
-    if model.lifecycle == "active":
-        return ""
-    when = f" {model.eol_on.isoformat()}" if model.eol_on else ""
-    if model.lifecycle == "eol":
-        return L(lang, f"지원 종료{when}", f"end of life{when}")
-    return L(lang, f"레거시(지원 종료 예정{when})", f"legacy (end of life{when})")
-
-
 def listing_answer(ctx: Ctx, q: Query) -> Answer:
     """Matching models, newest first; legacy models shown and marked, end-of-life ones counted, not listed."""
     lang = q.lang
@@ -43,23 +33,31 @@ def listing_answer(ctx: Ctx, q: Query) -> Answer:
     live = [r for r in result.ranked if r.model.lifecycle != "eol"]
     ended = len(result.ranked) - len(live)
     live.sort(key=lambda r: newest_first_key(ctx.catalog, r.model))
-    shown = live[:LIMIT]
+    # per-token and per-unit prices are never ranked in one column: the unit-priced follow as a line
+    token = [r for r in live if r.basis in ("blended", "workload")]
+    unit = [r for r in live if r.basis not in ("blended", "workload")]
+    main, side = (token, unit) if token else (unit, [])
+    shown = main[:LIMIT]
     rows = tuple(
-        (
-            r.model.name + (f" — {mark}" if (mark := lifecycle_mark(r.model, lang)) else ""),
-            usd(r.figure) if r.figure is not None else "-",
-            context(r.model.context_window),
-            route_label(r, lang),
-        )
+        (marked_name(r.model, lang), _figure(r, lang), context(r.model.context_window), route_label(r, lang))
         for r in shown
     )
     lines = [_constraints_line(ctx, q, crit, lang, region), L(lang, "최신 모델부터 표시합니다.", "Newest first.")]
+    if side:
+        listed = "; ".join(f"{marked_name(r.model, lang)} {_figure(r, lang)}" for r in side[:LIMIT])
+        lines.append(
+            L(
+                lang,
+                f"단위당 가격(토큰 가격과 비교할 수 없음): {listed}",
+                f"Priced per unit (not comparable with per-token prices): {listed}",
+            )
+        )
     if not shown:
         lines.append(
             L(lang, "조건에 맞는 모델이 카탈로그에 없습니다.", "No model in the catalog meets these constraints.")
         )
     notes = list(region_note(ctx, q))
-    left = len(live) - len(shown)
+    left = len(main) - len(shown) + max(0, len(side) - LIMIT)
     if left or ended or result.unpriced:
         notes.append(
             L(
@@ -83,7 +81,7 @@ def listing_answer(ctx: Ctx, q: Query) -> Answer:
     refs = item_sources(ctx, [r.model for r in shown[:8]], used)
     cols = (
         L(lang, "모델", "Model"),
-        L(lang, "혼합가(입력3:출력1)/1M", "blended 3:1 /1M"),
+        L(lang, "혼합가(입력3:출력1)/1M", "blended 3:1 /1M") if main is token else L(lang, "단가", "unit price"),
         L(lang, "컨텍스트", "Context"),
         L(lang, "호출 경로/가용성", "Route/availability"),
     )
