@@ -1,0 +1,45 @@
+"""The boto3 clients a refresh uses: standard clients, the SDK's credential chain and endpoint variables.
+
+`AWS_ENDPOINT_URL_PRICING` / `AWS_ENDPOINT_URL_BEDROCK` (boto3's own per-service endpoint settings) point them
+at a stand-in; retries and throttling are botocore's retry modes (`standard` by default, BRA_REFRESH_RETRY_MODE).
+Under pytest (or with BRA_REFRESH_OFFLINE=1) a client whose endpoint is not on 127.0.0.1/localhost is refused,
+so a test can never reach AWS.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+from botocore.config import Config
+
+from bot.errors import ConfigError
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def offline_required() -> bool:
+    """True under pytest or with BRA_REFRESH_OFFLINE=1: only local endpoints are allowed."""
+    return "PYTEST_CURRENT_TEST" in os.environ or os.environ.get("BRA_REFRESH_OFFLINE") == "1"
+
+
+def client(service: str, region: str, *, retry_mode: str, max_attempts: int) -> Any:
+    """A boto3 client for `pricing` or `bedrock` in `region`, refused when offline is required and the SDK
+    resolved a non-local endpoint."""
+    config = Config(
+        retries={"mode": retry_mode, "max_attempts": max_attempts},  # type: ignore[typeddict-item]
+        connect_timeout=10,
+        read_timeout=60,
+        user_agent_extra="bedrock-assistant-catalog-refresh",
+    )
+    made = boto3.session.Session().client(service, region_name=region, config=config)  # type: ignore[call-overload]
+    host = urlsplit(made.meta.endpoint_url).hostname or ""
+    if offline_required() and host not in LOCAL_HOSTS:
+        variable = f"AWS_ENDPOINT_URL_{service.upper()}"
+        raise ConfigError([
+            f"{variable}: the refresh runs offline here (tests, BRA_REFRESH_OFFLINE=1) and refuses "
+            f"{made.meta.endpoint_url}; set {variable} to the local stand-in (bot.aws_local.LocalAws)"
+        ])
+    return made
