@@ -92,10 +92,10 @@ class LocalAws:
             return self._products(json.loads(body or b"{}"))
         url = urlsplit(target)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        operation = {"/foundation-models": "ListFoundationModels", "/inference-profiles": "ListInferenceProfiles"}
-        if method != "GET" or url.path not in operation:
+        operations = {"/foundation-models": "ListFoundationModels", "/inference-profiles": "ListInferenceProfiles"}
+        if method != "GET" or url.path not in operations:
             raise AwsError(404, "UnknownOperationException", f"{method} {url.path} is not served locally")
-        self.requests.append((service, operation[url.path], region))
+        self.requests.append((service, operations[url.path], region))
         if url.path == "/foundation-models":
             return {"modelSummaries": self._filter_models(self.data.models(region), query)}
         profiles = [p for p in self.data.profiles(region) if p.get("type") == query.get("type", p.get("type"))]

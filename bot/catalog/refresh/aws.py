@@ -29,12 +29,12 @@ def client(service: str, region: str, *, retry_mode: str, max_attempts: int) -> 
     """A boto3 client for `pricing` or `bedrock` in `region`, refused when offline is required and the SDK
     resolved a non-local endpoint."""
     config = Config(
-        retries={"mode": retry_mode, "max_attempts": max_attempts},  # type: ignore[typeddict-item]
+        retries={"mode": retry_mode, "max_attempts": max_attempts},
         connect_timeout=10,
         read_timeout=60,
         user_agent_extra="bedrock-assistant-catalog-refresh",
     )
-    made = boto3.session.Session().client(service, region_name=region, config=config)  # type: ignore[call-overload]
+    made = boto3.session.Session().client(service, region_name=region, config=config)
     host = urlsplit(made.meta.endpoint_url).hostname or ""
     if offline_required() and host not in LOCAL_HOSTS:
         variable = f"AWS_ENDPOINT_URL_{service.upper()}"

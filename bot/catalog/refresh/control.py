@@ -33,9 +33,9 @@ def add_models(models: dict[str, ModelRecord], region: str, summaries: list[dict
 
 
 def _lifecycle(raw: dict[str, Any]) -> Lifecycle:
-    status = "legacy" if str(raw.get("status", "ACTIVE")).upper() == "LEGACY" else "active"
+    legacy = str(raw.get("status", "ACTIVE")).upper() == "LEGACY"
     return Lifecycle(
-        status=status,
+        status="legacy" if legacy else "active",
         start=_day(raw.get("startOfLifeTime")),
         legacy=_day(raw.get("legacyTime")),
         end_of_life=_day(raw.get("endOfLifeTime")),

@@ -21,15 +21,14 @@ from bot.catalog.refresh.usage import Kind, classify
 MARKETPLACE = "AmazonBedrockFoundationModels"
 SERVICES = "AmazonBedrockService"
 SERVICE_CODES = ("AmazonBedrock", MARKETPLACE, SERVICES)
+_MODEL_NAMES = ("model", "titanModel", "servicename")
+_SERVICE_NAMES = ("feature", "group", "servicename")
 _EDITION = re.compile(r"\s*\(Amazon Bedrock Edition\)\s*$", re.IGNORECASE)
 
 
 def product_name(service_code: str, attrs: dict[str, str]) -> str:
     """The model or service a product prices, as the price list names it."""
-    if service_code == SERVICES:
-        names = ("feature", "group", "servicename")
-    else:
-        names = ("model", "titanModel", "servicename")
+    names = _SERVICE_NAMES if service_code == SERVICES else _MODEL_NAMES
     raw = next((attrs[n] for n in names if attrs.get(n)), "")
     return _EDITION.sub("", raw).strip()
 
@@ -66,14 +65,16 @@ def parse_item(item: str | dict[str, Any]) -> tuple[list[PriceRecord], list[Unma
                 reason = kind if isinstance(kind, str) else "no USD price" if price is None else "no effectiveDate"
                 problems.append(Unmapped(service, sku, usage, region, name, reason))
                 continue
-            records.append(_record(service, sku, usage, region, name, kind, price, effective))
+            variant = attrs.get("group", "") if service == SERVICES else ""
+            records.append(_record(service, sku, usage, region, name, kind, price, effective, variant))
     if not records and not problems:
         return unmapped("no OnDemand price dimension")
     return records, problems
 
 
 def _record(
-    service: str, sku: str, usage: str, region: str, name: str, kind: Kind, price: Decimal, effective: date
+    service: str, sku: str, usage: str, region: str, name: str, kind: Kind, price: Decimal, effective: date,
+    variant: str,
 ) -> PriceRecord:
     return PriceRecord(
         service_code=service,
@@ -91,6 +92,7 @@ def _record(
         cache_ttl=kind.cache_ttl,
         long_context=kind.long_context,
         term=kind.term,
+        variant=variant,
     )
 
 

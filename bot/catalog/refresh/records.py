@@ -39,11 +39,23 @@ class PriceRecord:
     cache_ttl: CacheTtl | None = None
     long_context: bool = False
     term: Term | None = None  # provisioned prices only
+    variant: str = ""  # what of a service is priced (AmazonBedrockService `group`), e.g. "Content filters"
 
     @property
-    def per_1k(self) -> Decimal:
-        """The price per 1K tokens for token units (the catalog's unit); other units unchanged."""
-        return self.price / 1000 if self.unit == "tokens_1m" else self.price
+    def value(self) -> Decimal:
+        """The price in its `canonical` unit (per 1K tokens, per query, ...), for comparing with the catalog."""
+        return canonical(self.unit, self.price)[1]
+
+
+_PER_THOUSAND = {"tokens_1m": "tokens_1k", "queries_1k": "query"}
+
+
+def canonical(unit: str, value: Decimal) -> tuple[str, Decimal]:
+    """One unit per kind of thing priced, so a price per 1M tokens compares with one per 1K, per 1K queries with
+    one per query: (unit, value)."""
+    if unit in _PER_THOUSAND:
+        return _PER_THOUSAND[unit], (value / 1000).normalize()
+    return unit, value
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,112 @@
+"""`bedrock-assistant catalog refresh [--dry-run]`: read AWS, compare, print the change report, write the
+generated layer and validate the merged catalog.
+
+Writing is all or nothing: the layer's files are written next to the old ones and renamed into place, then the
+catalog is loaded exactly as serve loads it; if the merged catalog is refused, the old files are put back and
+the loader's errors (file, item, field) are raised.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from bot.catalog.catalog import Catalog
+from bot.catalog.loader import load_catalog
+from bot.catalog.refresh import mapping
+from bot.catalog.refresh.aws import client
+from bot.catalog.refresh.fetch import read_all
+from bot.catalog.refresh.link import link
+from bot.catalog.refresh.records import Snapshot
+from bot.catalog.refresh.report import ChangeReport, build_report, render
+from bot.catalog.refresh.rows import new_rows
+from bot.settings import RefreshSettings
+
+
+@dataclass
+class Plan:
+    """What a refresh would do: the report and the generated layer's documents (path under the catalog → YAML)."""
+
+    snapshot: Snapshot
+    report: ChangeReport
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def read_aws(settings: RefreshSettings, today: date) -> Snapshot:
+    """Every Bedrock price from the Price List API and each configured region's control plane."""
+    retry = {"retry_mode": settings.retry_mode, "max_attempts": settings.max_attempts}
+    pricing = client("pricing", settings.pricing_region, **retry)  # type: ignore[arg-type]
+    bedrock = {r: client("bedrock", r, **retry) for r in settings.region_list}  # type: ignore[arg-type]
+    return read_all(pricing, bedrock, today)
+
+
+def plan(catalog: Catalog, snapshot: Snapshot, regions_read: list[str]) -> Plan:
+    """Compare `snapshot` with `catalog` (curated files and the current generated layer)."""
+    grouped, unlinked = link(catalog, snapshot)
+    rows, ambiguous = new_rows(grouped)
+    old = mapping.baseline(catalog)
+    unmapped = [*snapshot.unmapped, *unlinked, *ambiguous]
+    report = build_report(catalog, snapshot, old, rows, unmapped, regions_read, mapping.successors(catalog))
+    layer = mapping.Layer(catalog, snapshot, rows, old, unmapped)
+    report.rows_written = layer.row_count()
+    return Plan(snapshot, report, layer.documents())
+
+
+def change_report(catalog: Catalog, settings: RefreshSettings, today: Callable[[], date]) -> ChangeReport:
+    """The report serve's daily job posts: AWS now against the catalog serve loaded."""
+    return plan(catalog, read_aws(settings, today()), settings.region_list).report
+
+
+def write_layer(root: Path, documents: dict[str, dict[str, Any]]) -> None:
+    """Replace the generated layer under `root` with `documents`, then validate the merged catalog; on a refusal
+    restore the previous layer and raise the loader's `CatalogError`."""
+    target = root / mapping.GENERATED_DIR
+    backup = Path(tempfile.mkdtemp(prefix="catalog-layer-"))
+    had_layer = target.is_dir()
+    if had_layer:
+        shutil.copytree(target, backup / "layer")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for old in target.glob("*.yaml"):
+            if old.name not in documents:
+                old.unlink()
+        for name, doc in documents.items():
+            tmp = target / f".{name}.tmp"
+            tmp.write_text(mapping.HEADER + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+            tmp.replace(target / name)
+        load_catalog(root)
+    except Exception:
+        shutil.rmtree(target, ignore_errors=True)
+        if had_layer:
+            shutil.copytree(backup / "layer", target)
+        raise
+    finally:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def run_refresh(
+    settings: RefreshSettings, catalog_dir: Path, *, dry_run: bool, lang: str, out: TextIO = sys.stdout
+) -> int:
+    """The CLI: print the change report; unless `dry_run`, write the layer and validate. Exit status 0."""
+    catalog = load_catalog(catalog_dir)
+    result = plan(catalog, read_aws(settings, date.today()), settings.region_list)
+    out.write(render(result.report, lang))
+    snap = result.snapshot
+    stats = (f"{snap.products_read} products, {len(snap.prices)} prices, {len(snap.models)} models, "
+             f"{len(snap.profiles)} inference profiles read; {result.report.rows_written} rows, "
+             f"{result.report.disagreements} disagreements with curated values")
+    if dry_run:
+        out.write(f"\n{stats}. Dry run: nothing written.\n")
+        return 0
+    write_layer(catalog_dir, result.documents)
+    where = catalog_dir / mapping.GENERATED_DIR
+    out.write(f"\n{stats}. Wrote {', '.join(sorted(result.documents))} to {where}; the merged catalog validates.\n")
+    return 0
