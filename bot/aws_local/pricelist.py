@@ -56,7 +56,7 @@ def product(
     `USE1-Claude4.5Sonnet-input-tokens`); `attributes` adds model, feature, inferenceType, servicename, ..."""
     prefix, location = REGIONS[region]
     usage = f"{prefix}-{usage_suffix}"
-    code = sku(service_code, usage)
+    code = sku(service_code, usage, *sorted(attributes.values()))
     term = f"{code}.{ON_DEMAND_TERM}"
     attrs = {
         "regionCode": region,

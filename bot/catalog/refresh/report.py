@@ -21,7 +21,7 @@ from bot.catalog.refresh.rows import Cell, RowKey
 ChangeKind = Literal["new_model", "lifecycle", "price", "new_region", "new_mode", "new_route", "unmapped"]
 ORDER: tuple[ChangeKind, ...] = ("new_model", "lifecycle", "price", "new_region", "new_mode", "new_route",
                                  "unmapped")
-_TITLES: dict[ChangeKind, tuple[str, str, str, str]] = {  # ko title, en title, ko count word, en count word
+TITLES: dict[ChangeKind, tuple[str, str, str, str]] = {  # ko title, en title, ko count word, en count word
     "new_model": ("새 모델", "New models", "새 모델", "new model"),
     "lifecycle": ("지원 종료·레거시 모델", "Retired / legacy models", "종료·레거시 모델", "retired/legacy model"),
     "price": ("가격 변경", "Price changes", "가격 변경", "price change"),
@@ -68,7 +68,7 @@ def headline(report: ChangeReport, lang: str, *, today: bool = False) -> str:
     for kind in ORDER:
         n = report.count(kind)
         if n:
-            ko_word, en_word = _TITLES[kind][2], _TITLES[kind][3]
+            ko_word, en_word = TITLES[kind][2], TITLES[kind][3]
             parts.append(f"{ko_word} {n}건" if lang == "ko" else f"{n} {en_word}{'s' if n != 1 else ''}")
     if lang == "ko":
         return f"{'오늘의 ' if today else ''}카탈로그 변경: " + (", ".join(parts) if parts else "변경 없음")
@@ -83,7 +83,7 @@ def render(report: ChangeReport, lang: str, *, today: bool = False, limit: int |
         if not items:
             continue
         lines.append("")
-        lines.append(_TITLES[kind][0 if lang == "ko" else 1])
+        lines.append(TITLES[kind][0 if lang == "ko" else 1])
         shown = items if limit is None else items[:limit]
         lines.extend(f"  • {c.text(lang)}" for c in shown)
         if len(shown) < len(items):
