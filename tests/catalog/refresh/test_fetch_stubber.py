@@ -4,7 +4,7 @@ validates them against the service models), so a field we read that the API does
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,7 @@ def test_get_products_follows_next_token_through_every_service_code() -> None:
 
 
 def _ts(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(day).replace(tzinfo=UTC)
 
 
 def _profile(scope: str, model_id: str, regions: list[str]) -> dict[str, Any]:

@@ -51,7 +51,8 @@ def test_throttling_is_retried_by_botocore(aws_env: dict[str, str], local_aws: L
 def test_each_region_answers_for_itself(aws_env: dict[str, str], local_aws: LocalAws) -> None:
     seoul = client("bedrock", "ap-northeast-2", retry_mode="standard", max_attempts=1)
     virginia = client("bedrock", "us-east-1", retry_mode="standard", max_attempts=1)
-    seoul_ids = {p["inferenceProfileId"].split(".")[0] for p in seoul.list_inference_profiles()["inferenceProfileSummaries"]}
+    profiles = seoul.list_inference_profiles()["inferenceProfileSummaries"]
+    seoul_ids = {p["inferenceProfileId"].split(".")[0] for p in profiles}
     us_models = virginia.list_foundation_models()["modelSummaries"]
     assert seoul_ids <= {"apac", "global"}
     assert all(m["modelArn"].startswith("arn:aws:bedrock:us-east-1:") for m in us_models)
@@ -72,7 +73,8 @@ def test_under_pytest_a_client_for_real_aws_is_refused(monkeypatch: pytest.Monke
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(ConfigError) as caught:
         client("pricing", "us-east-1", retry_mode="standard", max_attempts=1)
-    assert "AWS_ENDPOINT_URL_PRICING" in str(caught.value) and "api.pricing.us-east-1.amazonaws.com" in str(caught.value)
+    message = str(caught.value)
+    assert "AWS_ENDPOINT_URL_PRICING" in message and "api.pricing.us-east-1.amazonaws.com" in message
 
 
 def test_plain_boto3_with_the_sdk_endpoint_variable_reaches_the_stand_in(aws_env: dict[str, str]) -> None:

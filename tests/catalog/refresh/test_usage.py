@@ -58,4 +58,5 @@ def test_a_token_price_without_a_direction_is_not_mapped() -> None:
 
 
 def test_words_split_camel_case_and_separators() -> None:
-    assert words("USE1-MP:USE1_CacheWrite1h_InputTokenCount-Units") == "use 1 mp use 1 cache write 1h input token count units"
+    text = words("USE1-MP:USE1_CacheWrite1h_InputTokenCount-Units")
+    assert text == "use 1 mp use 1 cache write 1h input token count units"
