@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -141,6 +142,11 @@ def _page(items: list[Any], token: str | None, size: int, scope: str) -> tuple[l
 class _Handler(BaseHTTPRequestHandler):
     aws: LocalAws
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # headers and body go out in two writes; without this, delayed ACKs add ~40 ms to every kept-alive request
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_GET(self) -> None:
         self._serve("GET")

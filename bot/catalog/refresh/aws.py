@@ -25,16 +25,18 @@ def offline_required() -> bool:
     return "PYTEST_CURRENT_TEST" in os.environ or os.environ.get("BRA_REFRESH_OFFLINE") == "1"
 
 
-def client(service: str, region: str, *, retry_mode: str, max_attempts: int) -> Any:
+def client(
+    service: str, region: str, *, retry_mode: str, max_attempts: int, session: boto3.session.Session | None = None
+) -> Any:
     """A boto3 client for `pricing` or `bedrock` in `region`, refused when offline is required and the SDK
-    resolved a non-local endpoint."""
+    resolved a non-local endpoint. Clients made from one `session` share its loaded service models."""
     config = Config(
         retries={"mode": retry_mode, "max_attempts": max_attempts},
         connect_timeout=10,
         read_timeout=60,
         user_agent_extra="bedrock-assistant-catalog-refresh",
     )
-    made = boto3.session.Session().client(service, region_name=region, config=config)
+    made = (session or boto3.session.Session()).client(service, region_name=region, config=config)
     host = urlsplit(made.meta.endpoint_url).hostname or ""
     if offline_required() and host not in LOCAL_HOSTS:
         variable = f"AWS_ENDPOINT_URL_{service.upper()}"

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+import boto3
 import yaml
 
 from bot.catalog.catalog import Catalog
@@ -42,9 +43,14 @@ class Plan:
 
 def read_aws(settings: RefreshSettings, today: date) -> Snapshot:
     """Every Bedrock price from the Price List API and each configured region's control plane."""
-    retry = {"retry_mode": settings.retry_mode, "max_attempts": settings.max_attempts}
-    pricing = client("pricing", settings.pricing_region, **retry)  # type: ignore[arg-type]
-    bedrock = {r: client("bedrock", r, **retry) for r in settings.region_list}  # type: ignore[arg-type]
+    session = boto3.session.Session()
+
+    def make(service: str, region: str) -> Any:
+        return client(service, region, retry_mode=settings.retry_mode, max_attempts=settings.max_attempts,
+                      session=session)
+
+    pricing = make("pricing", settings.pricing_region)
+    bedrock = {r: make("bedrock", r) for r in settings.region_list}
     return read_all(pricing, bedrock, today)
 
 
