@@ -1,8 +1,8 @@
 """Which catalog item a price record belongs to: a curated model or service, a model AWS lists that the catalog
 does not have yet (keyed by its model id), or none (then the product is listed as unmapped).
 
-Names are matched the way the catalog matches names (`NameIndex.exact`: aliases, ids, normalised names), with
-and without the provider ("Titan Text Embeddings V2" = "Amazon Titan Text Embeddings V2"), then through
+Names are matched the way the catalog matches exact names (`bot.catalog.lookup.normalize` over names, aliases,
+ids and keys, as `NameIndex.exact` does, without building its mention regex), with and without the provider ("Titan Text Embeddings V2" = "Amazon Titan Text Embeddings V2"), then through
 `ListFoundationModels` (`modelName` → model id → the catalog model with that id).
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.lookup import NameIndex, normalize
+from bot.catalog.lookup import normalize
 from bot.catalog.refresh.records import PriceRecord, Snapshot, Unmapped
 
 RefKind = Literal["model", "service", "new_model"]
@@ -28,7 +28,14 @@ class ItemRef:
 class Linker:
     def __init__(self, catalog: Catalog, snapshot: Snapshot) -> None:
         self.catalog = catalog
-        self._index = NameIndex(catalog)
+        self._names: dict[tuple[RefKind, str], str] = {}
+        for m in catalog.models.values():
+            for name in (m.name, *m.aliases, *m.ids, *m.inference_profiles, m.key):
+                self._names.setdefault(("model", normalize(name)), m.key)
+        for svc in catalog.services.values():
+            for name in (svc.name, *svc.aliases, svc.key):
+                self._names.setdefault(("service", normalize(name)), svc.key)
+        self._providers = {m.provider for m in catalog.models.values()}
         self._listed = {normalize(m.name): m.model_id for m in snapshot.models.values()}
         self._cache: dict[tuple[str, bool], ItemRef | None] = {}
 
@@ -40,11 +47,11 @@ class Linker:
         return self._cache[key]
 
     def _find(self, name: str, service: bool) -> ItemRef | None:
-        wanted = "service" if service else "model"
-        for candidate in (name, *(f"{p} {name}" for p in self._providers())):
-            target = self._index.exact(candidate)
-            if target is not None and target.kind == wanted:
-                return ItemRef("service" if service else "model", target.key)
+        wanted: RefKind = "service" if service else "model"
+        for candidate in (name, *(f"{p} {name}" for p in sorted(self._providers))):
+            key = self._names.get((wanted, normalize(candidate)))
+            if key is not None:
+                return ItemRef(wanted, key)
         if service:
             return None
         model_id = self._listed.get(normalize(name))
@@ -52,9 +59,6 @@ class Linker:
             return None
         model = self.catalog.model_by_id(model_id)
         return ItemRef("model", model.key) if model else ItemRef("new_model", model_id)
-
-    def _providers(self) -> set[str]:
-        return {m.provider for m in self.catalog.models.values()}
 
 
 def link(catalog: Catalog, snapshot: Snapshot) -> tuple[dict[ItemRef, list[PriceRecord]], list[Unmapped]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.catalog.refresh.records import CacheTtl, Dimension, PriceMode, PriceUnit, Route, Term
 
@@ -65,6 +66,20 @@ def words(*texts: str) -> str:
 
 def classify(usage_type: str, feature: str, inference_type: str, unit: str, description: str) -> Kind | str:
     """The kind of one price dimension, or why it could not be classified."""
+    # Only the words that matter are kept, so the tens of thousands of products of a full price list share a few
+    # hundred cached classifications: no region prefix, and of the description only its unit words.
+    tail = _REGION_PREFIX.sub("", usage_type)
+    hint = " ".join(_UNIT_WORDS.findall(description.lower()))
+    return _classify(tail, feature, inference_type, unit, hint)
+
+
+_REGION_PREFIX = re.compile(r"^[A-Z]{2,4}\d?-|(?<=MP:)[A-Z]{2,4}\d?_")
+_UNIT_WORDS = re.compile(r"\b1m\b|million|1,000,000|\b1k\b|thousand|1,000|tokens?|text units?|quer(?:y|ies)|"
+                         r"requests?|images?|seconds?|hours?|hrs?\b")
+
+
+@lru_cache(maxsize=4096)
+def _classify(usage_type: str, feature: str, inference_type: str, unit: str, description: str) -> Kind | str:
     text = words(usage_type, feature, inference_type)
     mode: PriceMode = next((m for m, rx in _MODES if rx.search(text)), "on_demand")
     route: Route = "global" if _GLOBAL.search(text) else "geo" if _GEO.search(text) else "in_region"
