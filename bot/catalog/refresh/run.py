@@ -31,7 +31,6 @@ from bot.catalog.refresh.report import ChangeReport, build_report, render
 from bot.catalog.refresh.rows import new_rows
 from bot.settings import RefreshSettings
 
-
 try:  # libyaml's dumper is several times faster; fall back to the pure-Python one.
     _Dumper: Any = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
