@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.catalog.layers import Layer
 from bot.catalog.schema import Group, Model, PriceEntry, Region, Service, Source
 
 
@@ -17,6 +18,7 @@ class Catalog:
     groups: dict[str, Group]
     services: dict[str, Service]
     models: dict[str, Model]
+    layers: tuple[Layer, ...] = ()
     _by_id: dict[str, Model] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

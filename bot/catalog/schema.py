@@ -3,6 +3,8 @@
 Each file is validated on its own first (types, signs, enums), then the whole catalog is cross-checked
 (`bot.catalog.loader`): regions and sources must exist, a price's mode must be one the model offers, ids and
 aliases must be unique. Prices are kept in the unit the source uses (usually per 1K tokens) as `Decimal`.
+The billing dimensions beyond region and mode (service tier, route, long-context tier, cache TTL) are described
+in `bot.catalog.dimensions`; `docs/catalog-schema.md` describes the files and the generated layer.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.catalog.dimensions import Route, ServiceTier, profile_prefix, route_of
 
 NonNegative = Annotated[Decimal, Field(ge=0)]
 
@@ -42,6 +46,7 @@ class Source(Strict):
     seed: str | None = Field(None, description="file name under shared/seeds when the source is a seed")
     as_of: date
     authority: int = Field(ge=1, le=9)
+    version: str | None = Field(None, description="package or document version, e.g. litellm 1.106.12")
     note: str | None = None
 
 
@@ -50,6 +55,9 @@ class Region(Strict):
     name_en: str
     name_ko: str
     aliases: list[str] = []
+    profiles: list[str] = Field(
+        default_factory=list, description="inference-profile prefixes callable from here, e.g. [apac, global]"
+    )
 
 
 class Modality(StrEnum):
@@ -104,10 +112,16 @@ class Availability(Strict):
     via: Literal["in_region", "cross_region"] = "in_region"
     source: str
     as_of: date | None = None
+    ref: str | None = Field(None, description="the key of this fact in its source (e.g. a LiteLLM map key)")
 
 
 class PriceEntry(Strict):
-    """One row of a price table: a set of regions, a mode and a unit, with its source."""
+    """One row of a price table: a set of regions, a mode and a unit, with its source.
+
+    A row may also be specific to a service tier, a route (with the profile id it prices) and a long-context
+    tier (`context_above`); the defaults (standard, in-region, any length) are what older rows mean.
+    `cache_write` is the 5-minute cache write; `cache_write_1h` the 1-hour one.
+    """
 
     regions: list[str] = Field(min_length=1)
     mode: Mode
@@ -116,16 +130,45 @@ class PriceEntry(Strict):
     output: NonNegative | None = None
     cache_read: NonNegative | None = None
     cache_write: NonNegative | None = None
+    cache_write_1h: NonNegative | None = None
     price: NonNegative | None = None
     term: Term | None = None
     variant: LocalText | None = None
+    tier: ServiceTier = ServiceTier.standard
+    route: Route = Route.in_region
+    profile: str | None = Field(None, description="the inference profile id a geo/global row prices")
+    context_above: int | None = Field(None, gt=0, description="applies when the input exceeds this many tokens")
     source: str
     as_of: date | None = None
+    ref: str | None = Field(None, description="the key of this row in its source (e.g. a LiteLLM map key)")
     note: LocalText | None = None
+
+    def slot(self) -> tuple[str, ...]:
+        """What makes two rows price the same thing (apart from regions): used to merge layers."""
+        return (
+            self.mode.value,
+            self.unit.value,
+            self.tier.value,
+            self.route.value,
+            self.profile or "",
+            str(self.context_above or ""),
+            self.term.value if self.term else "",
+            self.variant.en if self.variant else "",
+        )
+
+    @model_validator(mode="after")
+    def _dimensions(self) -> PriceEntry:
+        if (self.route is Route.in_region) != (self.profile is None):
+            raise ValueError("`profile` is required for geo/global rows and only for them")
+        if self.profile is not None and route_of(self.profile) is not self.route:
+            raise ValueError(f"profile '{self.profile}' is not a {self.route.value} profile")
+        if self.tier is not ServiceTier.standard and self.mode is not Mode.on_demand:
+            raise ValueError("flex/priority/reserved tiers are on-demand service tiers")
+        return self
 
     @model_validator(mode="after")
     def _shape(self) -> PriceEntry:
-        token_fields = (self.input, self.output, self.cache_read, self.cache_write)
+        token_fields = (self.input, self.output, self.cache_read, self.cache_write, self.cache_write_1h)
         token_mode = self.mode in (Mode.on_demand, Mode.batch, Mode.latency_optimized)
         if self.unit is Unit.tokens_1k and token_mode:
             if all(v is None for v in token_fields):
@@ -139,7 +182,9 @@ class PriceEntry(Strict):
                 raise ValueError("input/output/cache_* are only for on_demand/batch/latency_optimized token prices")
         if (self.mode is Mode.provisioned) != (self.term is not None):
             raise ValueError("`term` is required for provisioned prices and only for them")
-        if self.mode in (Mode.batch, Mode.latency_optimized) and (self.cache_read or self.cache_write):
+        if self.mode in (Mode.batch, Mode.latency_optimized) and (
+            self.cache_read or self.cache_write or self.cache_write_1h
+        ):
             raise ValueError("cache prices belong to the on_demand entry")
         return self
 
@@ -159,6 +204,15 @@ class Features(Strict):
     provisioned_throughput: bool = False
     fine_tuning: list[Literal["fine_tuning", "continued_pretraining", "distillation"]] = []
     converse: bool = True
+
+
+class RegionFeatures(Strict):
+    """Feature flags that differ in some regions from the model's `features` (as a source states it)."""
+
+    regions: list[str] = Field(min_length=1)
+    features: dict[str, bool] = Field(min_length=1)
+    source: str
+    ref: str | None = None
 
 
 class Conflict(Strict):
@@ -193,8 +247,12 @@ class Model(PricedItem):
     context_window: int | None = Field(None, gt=0)
     max_output: int | None = Field(None, gt=0)
     features: Features = Features()
-    lifecycle: Literal["active", "legacy"] = "active"
+    lifecycle: Literal["active", "legacy", "eol"] = "active"
+    legacy_on: date | None = Field(None, description="the date the model became (or becomes) legacy")
+    eol_on: date | None = Field(None, description="end-of-life date: calls fail from this day")
+    successor: str | None = Field(None, description="key of the model AWS names as its replacement")
     released: date | None = None
+    region_features: list[RegionFeatures] = []
     fact_sources: dict[str, str] = Field(
         default_factory=dict, description="per-fact source overrides, e.g. context_window: nova-user-guide"
     )
@@ -202,6 +260,21 @@ class Model(PricedItem):
 
     def fact_source(self, fact: str) -> str:
         return self.fact_sources.get(fact, self.source)
+
+    def features_in(self, region: str) -> Features:
+        """The model's features as they are in `region`: a `region_features` override wins."""
+        for override in self.region_features:
+            if region in override.regions:
+                return self.features.model_copy(update=override.features)
+        return self.features
+
+    def profiles(self, route: Route | None = None) -> list[str]:
+        """Inference profile ids, optionally only those of one route (geo or global)."""
+        return [p for p in self.inference_profiles if route is None or route_of(p) is route]
+
+    def profile_for(self, prefix: str) -> str | None:
+        """The profile id with this prefix (`apac`, `us`, `global`…), if the model has one."""
+        return next((p for p in self.inference_profiles if profile_prefix(p) == prefix), None)
 
 
 class Service(PricedItem):
