@@ -11,29 +11,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from bot.catalog.refresh.locations import REGIONS
+
 ON_DEMAND_TERM = "JRTCKXETXF"  # the offer term code AWS uses for every OnDemand term
 RATE_CODE = "6YS6EN2CT7"
 
-# usage-type prefixes and location names, as the price list writes them
-REGIONS: dict[str, tuple[str, str]] = {
-    "us-east-1": ("USE1", "US East (N. Virginia)"),
-    "us-east-2": ("USE2", "US East (Ohio)"),
-    "us-west-2": ("USW2", "US West (Oregon)"),
-    "us-gov-west-1": ("UGW1", "AWS GovCloud (US-West)"),
-    "ca-central-1": ("CAN1", "Canada (Central)"),
-    "sa-east-1": ("SAE1", "South America (Sao Paulo)"),
-    "eu-west-1": ("EU", "EU (Ireland)"),
-    "eu-west-2": ("EUW2", "EU (London)"),
-    "eu-west-3": ("EUW3", "EU (Paris)"),
-    "eu-central-1": ("EUC1", "EU (Frankfurt)"),
-    "eu-central-2": ("EUC2", "EU (Zurich)"),
-    "eu-north-1": ("EUN1", "EU (Stockholm)"),
-    "ap-south-1": ("APS3", "Asia Pacific (Mumbai)"),
-    "ap-southeast-1": ("APS1", "Asia Pacific (Singapore)"),
-    "ap-southeast-2": ("APS2", "Asia Pacific (Sydney)"),
-    "ap-northeast-1": ("APN1", "Asia Pacific (Tokyo)"),
-    "ap-northeast-2": ("APN2", "Asia Pacific (Seoul)"),
-}
 
 
 def sku(*parts: str) -> str:

@@ -2,7 +2,8 @@
 does not have yet (keyed by its model id), or none (then the product is listed as unmapped).
 
 Names are matched the way the catalog matches exact names (`bot.catalog.lookup.normalize` over names, aliases,
-ids and keys, as `NameIndex.exact` does, without building its mention regex), with and without the provider ("Titan Text Embeddings V2" = "Amazon Titan Text Embeddings V2"), then through
+ids and keys, as `NameIndex.exact` does, without building its mention regex), with and without the provider
+("Titan Text Embeddings V2" = "Amazon Titan Text Embeddings V2"), then through
 `ListFoundationModels` (`modelName` → model id → the catalog model with that id).
 """
 

@@ -15,8 +15,9 @@ from typing import Literal
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.refresh.link import ItemRef
-from bot.catalog.refresh.records import PriceRecord, Snapshot, Unmapped
+from bot.catalog.refresh.records import ModelRecord, PriceRecord, Snapshot, Unmapped
 from bot.catalog.refresh.rows import Cell, RowKey
+from bot.catalog.schema import Model
 
 ChangeKind = Literal["new_model", "lifecycle", "price", "new_region", "new_mode", "new_route", "unmapped"]
 ORDER: tuple[ChangeKind, ...] = ("new_model", "lifecycle", "price", "new_region", "new_mode", "new_route",
@@ -157,7 +158,7 @@ def model_changes(
             regions = ", ".join(sorted(record.regions))
             text = f"{record.model_id} — {record.name} ({record.provider}), {regions}"
             out.append(Change("new_model", f"model|{record.model_id}", text, text))
-        elif record.lifecycle.status == "legacy" and model.lifecycle != "legacy":
+        elif _lifecycle_news(record, model):
             life = record.lifecycle
             en = f"{model.key} ({record.model_id}): legacy" + (f" from {life.legacy}" if life.legacy else "")
             ko = f"{model.key} ({record.model_id}): 레거시" + (f" ({life.legacy}부터)" if life.legacy else "")
@@ -175,6 +176,14 @@ def model_changes(
                               f"{model.key} ({', '.join(model.ids)}): {where}에서 더 이상 제공되지 않음",
                               f"{model.key} ({', '.join(model.ids)}): no longer listed in {where}"))
     return out
+
+
+def _lifecycle_news(record: ModelRecord, model: Model) -> bool:
+    """AWS says legacy and the catalog does not know it yet, or knows other dates."""
+    life = record.lifecycle
+    dates = (life.legacy, life.end_of_life)
+    unknown = model.lifecycle == "active" and model.legacy_on is None
+    return life.status == "legacy" and (unknown or (any(dates) and dates != (model.legacy_on, model.eol_on)))
 
 
 def route_changes(catalog: Catalog, snapshot: Snapshot) -> list[Change]:

@@ -8,9 +8,7 @@ the loader's errors (file, item, field) are raised.
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,10 +29,14 @@ from bot.catalog.refresh.report import ChangeReport, build_report, render
 from bot.catalog.refresh.rows import new_rows
 from bot.settings import RefreshSettings
 
-try:  # libyaml's dumper is several times faster; fall back to the pure-Python one.
-    _Dumper: Any = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Dumper = yaml.SafeDumper
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's is several times faster
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]  # PyYAML's dumpers are untyped
+    """No `&id001` anchors: each date is written where it is used."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 @dataclass
@@ -43,7 +45,7 @@ class Plan:
 
     snapshot: Snapshot
     report: ChangeReport
-    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    documents: dict[str, Any] = field(default_factory=dict)  # a YAML document, or text
 
 
 def read_aws(settings: RefreshSettings, today: date) -> Snapshot:
@@ -65,10 +67,12 @@ def plan(catalog: Catalog, snapshot: Snapshot, regions_read: list[str]) -> Plan:
     rows, ambiguous = new_rows(grouped)
     old = mapping.baseline(catalog)
     unmapped = [*snapshot.unmapped, *unlinked, *ambiguous]
+    layer = mapping.Layer(catalog, snapshot, rows, old, unmapped)  # adds the rows it cannot write to `unmapped`
     report = build_report(catalog, snapshot, old, rows, unmapped, regions_read, mapping.successors(catalog))
-    layer = mapping.Layer(catalog, snapshot, rows, old, unmapped)
     report.rows_written = layer.row_count()
-    return Plan(snapshot, report, layer.documents())
+    documents = layer.documents()
+    documents[mapping.REPORT_FILE] = render(report, "en")
+    return Plan(snapshot, report, documents)
 
 
 def change_report(catalog: Catalog, settings: RefreshSettings, today: Callable[[], date]) -> ChangeReport:
@@ -76,32 +80,30 @@ def change_report(catalog: Catalog, settings: RefreshSettings, today: Callable[[
     return plan(catalog, read_aws(settings, today()), settings.region_list).report
 
 
-def write_layer(root: Path, documents: dict[str, dict[str, Any]]) -> None:
-    """Replace the generated layer under `root` with `documents`, then validate the merged catalog; on a refusal
-    restore the previous layer and raise the loader's `CatalogError`."""
+def write_layer(root: Path, documents: dict[str, Any]) -> None:
+    """Replace the refresh's own files under `root/generated/` (other tools' layers are left alone), then load
+    the merged catalog exactly as serve does; if it is refused, put the previous files back and raise the
+    loader's `CatalogError` (file, item, field)."""
     target = root / mapping.GENERATED_DIR
-    backup = Path(tempfile.mkdtemp(prefix="catalog-layer-"))
-    had_layer = target.is_dir()
-    if had_layer:
-        shutil.copytree(target, backup / "layer")
+    target.mkdir(parents=True, exist_ok=True)
+    previous = {name: (target / name).read_bytes() for name in documents if (target / name).is_file()}
     try:
-        target.mkdir(parents=True, exist_ok=True)
-        for old in target.glob("*.yaml"):
-            if old.name not in documents:
-                old.unlink()
         for name, doc in documents.items():
+            if isinstance(doc, str):
+                text = doc
+            else:
+                text = mapping.HEADER + yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
             tmp = target / f".{name}.tmp"
-            text = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
-            tmp.write_text(mapping.HEADER + text, "utf-8")
+            tmp.write_text(text, "utf-8")
             tmp.replace(target / name)
         load_catalog(root)
     except Exception:
-        shutil.rmtree(target, ignore_errors=True)
-        if had_layer:
-            shutil.copytree(backup / "layer", target)
+        for name in documents:
+            if name in previous:
+                (target / name).write_bytes(previous[name])
+            else:
+                (target / name).unlink(missing_ok=True)
         raise
-    finally:
-        shutil.rmtree(backup, ignore_errors=True)
 
 
 def run_refresh(
