@@ -39,7 +39,8 @@ def amazon_bedrock() -> list[dict[str, Any]]:
             ("us-east-1", "flex", "input", "0.00002625"), ("us-east-1", "flex", "output", "0.000105"),
             ("us-east-1", "priority", "input", "0.00006125"), ("us-east-1", "priority", "output", "0.000245"),
             ("us-east-1", "Global", "input", "0.000035"), ("us-east-1", "Global", "output", "0.00014"),
-            (SEOUL, "", "input", "0.0000455"), (SEOUL, "", "output", "0.000182")]
+            (SEOUL, "", "input", "0.0000455"), (SEOUL, "", "output", "0.000182"),
+            ("ap-southeast-5", "", "input", "0.0000406"), ("ap-southeast-5", "", "output", "0.0001624")]
     feature = {"": "On-demand Inference", "batch": "Batch Inference", "flex": "Flex Inference",
                "priority": "Priority Inference", "Global": "On-demand Inference"}
     for region, variant, direction, price in nova:

@@ -25,4 +25,10 @@ REGIONS: dict[str, tuple[str, str]] = {
     "ap-southeast-2": ("APS2", "Asia Pacific (Sydney)"),
     "ap-northeast-1": ("APN1", "Asia Pacific (Tokyo)"),
     "ap-northeast-2": ("APN2", "Asia Pacific (Seoul)"),
+    "ap-northeast-3": ("APN3", "Asia Pacific (Osaka)"),
+    "ap-southeast-3": ("APS4", "Asia Pacific (Jakarta)"),
+    "ap-southeast-5": ("APS7", "Asia Pacific (Malaysia)"),
+    "us-west-1": ("USW1", "US West (N. California)"),
+    "eu-south-1": ("EUS1", "EU (Milan)"),
+    "us-gov-east-1": ("UGE1", "AWS GovCloud (US-East)"),
 }

@@ -16,6 +16,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import yaml
+
 from bot.catalog.catalog import Catalog
 from bot.catalog.lookup import normalize
 from bot.catalog.refresh.link import ItemRef
@@ -39,6 +41,8 @@ _FIGURE = {("input", ""): "input", ("output", ""): "output", ("cache_read", ""):
            ("cache_write", "5m"): "cache_write", ("cache_write", "1h"): "cache_write_1h", ("price", ""): "price"}
 _TIERS = {"flex": "flex", "priority": "priority", "reserved": "reserved"}
 _KIND_OF_OUTPUT = {"embedding": "embedding", "image": "image", "video": "video"}
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_REGION_CODE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 _ABOVE = re.compile(r"(?:above|over|>)\s*(\d+)\s*k\b", re.IGNORECASE)
 
 
@@ -86,6 +90,7 @@ class Layer:
         self.catalog, self.snapshot, self.unmapped = catalog, snapshot, unmapped
         self.rows = rows
         self._entries: dict[ItemRef, list[dict[str, Any]]] = defaultdict(list)
+        self._new_regions: dict[str, str] = {}  # code -> the price list's location name
         self._build()
 
     def row_count(self) -> int:
@@ -115,10 +120,14 @@ class Layer:
 
     def _build(self) -> None:
         groups: dict[tuple[ItemRef, str, tuple[Any, ...]], dict[str, Any]] = {}
+        own_regions = _own_regions(self.catalog)
         for key, record in sorted(self.rows.items()):
-            if key.region not in self.catalog.regions and key.region not in PRICE_LIST_REGIONS:
-                self.unmapped.append(_skip(record, f"region {key.region!r} is neither in regions.yaml nor known"))
-                continue
+            if key.region not in self.catalog.regions or key.region in own_regions:
+                name = record.location or PRICE_LIST_REGIONS.get(key.region, ("", ""))[1]
+                if not name or not _REGION_CODE.match(key.region):
+                    self.unmapped.append(_skip(record, f"region {key.region!r} has no name to add it under"))
+                    continue
+                self._new_regions.setdefault(key.region, name)
             profile = self._profile(key.item, record) if record.route != "in_region" else None
             if record.route != "in_region" and profile is None:
                 self.unmapped.append(_skip(record, f"no listed {record.route} inference profile for this model"))
@@ -172,9 +181,9 @@ class Layer:
         }}
 
     def _regions(self) -> list[dict[str, Any]]:
-        used = {e["regions"][0] for entries in self._entries.values() for e in entries}
-        return [{"code": code, "name_en": PRICE_LIST_REGIONS[code][1], "name_ko": PRICE_LIST_REGIONS[code][1]}
-                for code in sorted(used - set(self.catalog.regions))]
+        """Regions the price list prices that regions.yaml lacks, under the price list's name (no Korean name is
+        known: a reviewer adds it, with aliases, to regions.yaml)."""
+        return [{"code": code, "name_en": name, "name_ko": name} for code, name in sorted(self._new_regions.items())]
 
     def _model(self, ref: ItemRef, prices: list[dict[str, Any]]) -> dict[str, Any]:
         curated = self.catalog.models.get(ref.key) if ref.kind == "model" else None
@@ -212,6 +221,15 @@ class Layer:
         curated = self.catalog.services[ref.key]
         return {"key": curated.key, "name": curated.name, "category": curated.category,
                 "description": curated.description.model_dump(), "source": PRICE_SOURCE, "prices": prices}
+
+
+def _own_regions(catalog: Catalog) -> set[str]:
+    """Regions the catalog knows only from this refresh's previous layer: the new layer must add them again."""
+    for layer in catalog.layers:
+        if layer.name == PRICE_SOURCE and layer.path.is_file():
+            data = yaml.load(layer.path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+            return {str(r.get("code")) for r in data.get("regions") or [] if isinstance(r, dict)}
+    return set()
 
 
 def _features(record: ModelRecord | None, prices: list[dict[str, Any]], curated: Model | None) -> dict[str, Any]:

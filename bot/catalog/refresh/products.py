@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -66,7 +67,8 @@ def parse_item(item: str | dict[str, Any]) -> tuple[list[PriceRecord], list[Unma
                 problems.append(Unmapped(service, sku, usage, region, name, reason))
                 continue
             variant = attrs.get("group", "") if service == SERVICES else ""
-            records.append(_record(service, sku, usage, region, name, kind, price, effective, variant))
+            record = _record(service, sku, usage, region, name, kind, price, effective, variant)
+            records.append(replace(record, location=attrs.get("location", "")))
     if not records and not problems:
         return unmapped("no OnDemand price dimension")
     return records, problems

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-PriceMode = Literal["on_demand", "batch", "flex", "priority", "latency_optimized", "provisioned"]
+PriceMode = Literal["on_demand", "batch", "flex", "priority", "reserved", "latency_optimized", "provisioned"]
 Route = Literal["in_region", "geo", "global"]
 Dimension = Literal["input", "output", "cache_read", "cache_write", "price"]
 PriceUnit = Literal[
@@ -39,6 +39,7 @@ class PriceRecord:
     cache_ttl: CacheTtl | None = None
     long_context: bool = False
     term: Term | None = None  # provisioned prices only
+    location: str = ""  # the price list's name of the region, e.g. "Asia Pacific (Seoul)"
     variant: str = ""  # what of a service is priced (AmazonBedrockService `group`), e.g. "Content filters"
 
     @property

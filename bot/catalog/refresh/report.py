@@ -130,10 +130,11 @@ def new_cells(old: dict[RowKey, Cell], new: dict[RowKey, PriceRecord], catalog: 
         if key.item not in items:
             continue
         if (key.item, key.region) not in known_regions:
-            name = catalog.region_name(key.region, "en")
             fp = f"region|{key.item.key}|{key.region}"
-            out.setdefault(fp, Change("new_region", fp, f"{key.item.key}: {catalog.region_name(key.region, 'ko')}",
-                                      f"{key.item.key}: {name}"))
+            ko, en = catalog.region_name(key.region, "ko"), catalog.region_name(key.region, "en")
+            if key.region not in catalog.regions:
+                ko, en = f"{ko} (regions.yaml에 없는 리전)", f"{en} (not in regions.yaml yet)"
+            out.setdefault(fp, Change("new_region", fp, f"{key.item.key}: {ko}", f"{key.item.key}: {en}"))
         elif (key.item, _mode(key)) not in known_modes:
             fp = f"mode|{key.item.key}|{_mode(key)}"
             out.setdefault(fp, Change("new_mode", fp, f"{key.item.key}: {_mode(key)}", f"{key.item.key}: {_mode(key)}"))

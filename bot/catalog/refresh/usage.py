@@ -19,6 +19,7 @@ _MODES: tuple[tuple[PriceMode, re.Pattern[str]], ...] = (
     ("batch", re.compile(r"batch")),
     ("flex", re.compile(r"flex")),
     ("priority", re.compile(r"priority")),
+    ("reserved", re.compile(r"reserved")),
     ("latency_optimized", re.compile(r"latency ?optimi[sz]ed")),
 )
 _GLOBAL = re.compile(r"global")

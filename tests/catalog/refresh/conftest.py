@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,8 @@ from bot.catalog.loader import load_catalog
 from bot.catalog.refresh.records import Snapshot
 from bot.catalog.refresh.run import read_aws
 from bot.settings import RefreshSettings
+from tests.support.aws_env import FIXTURE, offline_env
 
-FIXTURE = Path(__file__).resolve().parents[2] / "data" / "aws"
 REGIONS = "us-east-1,ap-northeast-2"
 
 
@@ -29,24 +28,6 @@ def catalog() -> Catalog:
 def local_aws() -> Iterator[LocalAws]:
     with LocalAws(AwsData.from_dir(FIXTURE)) as aws:
         yield aws
-
-
-def offline_env(monkeypatch: pytest.MonkeyPatch, url: str) -> dict[str, str]:
-    """Point boto3 at `url` with dummy credentials and no profile files; returns the variables set."""
-    env = {
-        "AWS_ENDPOINT_URL_PRICING": url,
-        "AWS_ENDPOINT_URL_BEDROCK": url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_CONFIG_FILE": "/dev/null",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return env
 
 
 @pytest.fixture

@@ -102,6 +102,9 @@ def test_refresh_writes_a_layer_the_loader_merges_and_never_touches_curated_file
                for p in sonnet.prices)
     opus = catalog.models["claude-3-opus"]
     assert (str(opus.legacy_on), str(opus.eol_on)) == ("2025-06-01", "2026-01-15")
+    malaysia = catalog.regions["ap-southeast-5"]  # priced by AWS, not in regions.yaml: the layer adds it
+    assert malaysia.name_en == "Asia Pacific (Malaysia)"
+    assert any(p.regions == ["ap-southeast-5"] for p in nova.prices)
     report = (catalog_dir / GENERATED_DIR / REPORT_FILE).read_text()
     assert "USE1-Mystery-Widget" in report and "unknown unit 'Widgets'" in report
 

@@ -50,7 +50,9 @@ def test_same_price_in_another_unit_is_no_change(snapshot: Snapshot, catalog: Ca
 
 
 def test_new_regions_modes_and_profiles_of_catalog_models(snapshot: Snapshot, catalog: Catalog) -> None:
-    assert "nova-micro: Asia Pacific (Seoul) (ap-northeast-2)" in lines(snapshot, catalog, "new_region")
+    regions = lines(snapshot, catalog, "new_region")
+    assert "nova-micro: Asia Pacific (Seoul) (ap-northeast-2)" in regions
+    assert "nova-micro: ap-southeast-5 (not in regions.yaml yet)" in regions
     modes = lines(snapshot, catalog, "new_mode")
     assert {"nova-micro: flex", "nova-micro: priority", "nova-micro: on_demand / global",
             "nova-micro: provisioned"} <= set(modes)
@@ -94,7 +96,7 @@ def test_a_generated_price_change_shows_old_new_and_percent(snapshot: Snapshot) 
 def test_headline_counts_each_kind(snapshot: Snapshot, catalog: Catalog) -> None:
     report = plan(catalog, snapshot, REGIONS).report
     assert headline(report, "en", today=True).startswith(
-        "Catalog changes today: 2 new models, 5 retired/legacy models, 1 price change, 2 new regions"
+        "Catalog changes today: 2 new models, 5 retired/legacy models, 1 price change, 3 new regions"
     )
     assert headline(report, "ko").startswith("카탈로그 변경: 새 모델 2건")
     text = render(report, "en", limit=1)
