@@ -393,6 +393,9 @@ class RefreshSettings(_Group):
         "standard", description="botocore retry mode for the Price List and Bedrock calls (throttling included)"
     )
     max_attempts: int = Field(8, ge=1, le=20, description="botocore max attempts per call, the first included")
+    offline: bool = Field(
+        False, description="refuse any AWS endpoint not on 127.0.0.1 (a stand-in only); always on under pytest"
+    )
     channel: str | None = Field(
         None, description="channel id the daily catalog change report is posted to; empty: no daily report"
     )

@@ -2,7 +2,7 @@
 
 `AWS_ENDPOINT_URL_PRICING` / `AWS_ENDPOINT_URL_BEDROCK` (boto3's own per-service endpoint settings) point them
 at a stand-in; retries and throttling are botocore's retry modes (`standard` by default, BRA_REFRESH_RETRY_MODE).
-Under pytest (or with BRA_REFRESH_OFFLINE=1) a client whose endpoint is not on 127.0.0.1/localhost is refused,
+Under pytest (or with BRA_REFRESH_OFFLINE=true) a client whose endpoint is not on 127.0.0.1/localhost is refused,
 so a test can never reach AWS.
 """
 
@@ -20,13 +20,19 @@ from bot.errors import ConfigError
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
-def offline_required() -> bool:
-    """True under pytest or with BRA_REFRESH_OFFLINE=1: only local endpoints are allowed."""
-    return "PYTEST_CURRENT_TEST" in os.environ or os.environ.get("BRA_REFRESH_OFFLINE") == "1"
+def offline_required(offline: bool = False) -> bool:
+    """True under pytest (always) or when asked (BRA_REFRESH_OFFLINE): only local endpoints are allowed."""
+    return offline or "PYTEST_CURRENT_TEST" in os.environ
 
 
 def client(
-    service: str, region: str, *, retry_mode: str, max_attempts: int, session: boto3.session.Session | None = None
+    service: str,
+    region: str,
+    *,
+    retry_mode: str,
+    max_attempts: int,
+    session: boto3.session.Session | None = None,
+    offline: bool = False,
 ) -> Any:
     """A boto3 client for `pricing` or `bedrock` in `region`, refused when offline is required and the SDK
     resolved a non-local endpoint. Clients made from one `session` share its loaded service models."""
@@ -38,10 +44,10 @@ def client(
     )
     made = (session or boto3.session.Session()).client(service, region_name=region, config=config)
     host = urlsplit(made.meta.endpoint_url).hostname or ""
-    if offline_required() and host not in LOCAL_HOSTS:
+    if offline_required(offline) and host not in LOCAL_HOSTS:
         variable = f"AWS_ENDPOINT_URL_{service.upper()}"
         raise ConfigError([
-            f"{variable}: the refresh runs offline here (tests, BRA_REFRESH_OFFLINE=1) and refuses "
+            f"{variable}: the refresh runs offline here (tests, BRA_REFRESH_OFFLINE) and refuses "
             f"{made.meta.endpoint_url}; set {variable} to the local stand-in (bot.aws_local.LocalAws)"
         ])
     return made

@@ -54,7 +54,7 @@ def read_aws(settings: RefreshSettings, today: date) -> Snapshot:
 
     def make(service: str, region: str) -> Any:
         return client(service, region, retry_mode=settings.retry_mode, max_attempts=settings.max_attempts,
-                      session=session)
+                      session=session, offline=settings.offline)
 
     pricing = make("pricing", settings.pricing_region)
     bedrock = {r: make("bedrock", r) for r in settings.region_list}

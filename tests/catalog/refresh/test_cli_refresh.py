@@ -161,6 +161,9 @@ def test_a_refused_layer_is_not_left_in_place(aws: LocalAws, catalog_dir: Path, 
 
 
 def test_offline_without_endpoints_refuses_to_call_aws(catalog_dir: Path) -> None:
-    result = cli(child_env(None), "refresh", "--dry-run", "--catalog-dir", str(catalog_dir))
+    env = child_env(None)
+    env.pop("PYTEST_CURRENT_TEST", None)  # BRA_REFRESH_OFFLINE alone must be enough
+    env |= {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}  # belt and braces: no way out
+    result = cli(env, "refresh", "--dry-run", "--catalog-dir", str(catalog_dir))
     assert result.returncode == 78
     assert "AWS_ENDPOINT_URL_PRICING" in result.stderr and "refuses https://api.pricing" in result.stderr
