@@ -64,6 +64,14 @@ def price_list(products: int) -> AwsData:
                        "modelName": f"Bench Model {m}", "providerName": "Bench", "inputModalities": ["TEXT"],
                        "outputModalities": ["TEXT"], "responseStreamingSupported": True,
                        "modelLifecycle": {"status": "ACTIVE"}})
+        for scope, targets in (("global", sorted(REGIONS)), ("us", ["us-east-1", "us-east-2", "us-west-2"]),
+                               ("eu", sorted(r for r in REGIONS if r.startswith("eu-"))),
+                               ("apac", sorted(r for r in REGIONS if r.startswith("ap-")))):
+            data.regions["us-east-1"]["inferenceProfileSummaries"].append({
+                "inferenceProfileName": f"{scope} {model_id}", "inferenceProfileId": f"{scope}.{model_id}",
+                "inferenceProfileArn": f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{scope}.{model_id}",
+                "models": [{"modelArn": f"arn:aws:bedrock:{r}::foundation-model/{model_id}"} for r in targets],
+                "status": "ACTIVE", "type": "SYSTEM_DEFINED"})
     return data
 
 

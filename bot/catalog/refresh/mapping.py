@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from datetime import date
@@ -22,7 +23,7 @@ from bot.catalog.catalog import Catalog
 from bot.catalog.lookup import normalize
 from bot.catalog.refresh.link import ItemRef
 from bot.catalog.refresh.locations import REGIONS as PRICE_LIST_REGIONS
-from bot.catalog.refresh.records import ModelRecord, PriceRecord, Snapshot, Unmapped, canonical
+from bot.catalog.refresh.records import ModelRecord, PriceRecord, ProfileRecord, Snapshot, Unmapped, canonical
 from bot.catalog.refresh.rows import Cell, RowKey, catalog_unit
 from bot.catalog.schema import Model, PriceEntry
 
@@ -91,6 +92,10 @@ class Layer:
         self.rows = rows
         self._entries: dict[ItemRef, list[dict[str, Any]]] = defaultdict(list)
         self._new_regions: dict[str, str] = {}  # code -> the price list's location name
+        self._profiles: dict[str, list[ProfileRecord]] = defaultdict(list)  # model id -> its profiles, by id
+        for profile in sorted(snapshot.profiles.values(), key=lambda p: p.profile_id):
+            for model_id in profile.model_ids:
+                self._profiles[model_id].append(profile)
         self._build()
 
     def row_count(self) -> int:
@@ -108,10 +113,7 @@ class Layer:
     def _profile(self, ref: ItemRef, record: PriceRecord) -> str | None:
         """The profile id a geo/global price is for: the listed profile of this model and route that calls from
         (global) or routes to (geo) the price's region."""
-        model_id = self._model_id(ref)
-        for profile in sorted(self.snapshot.profiles.values(), key=lambda p: p.profile_id):
-            if model_id not in profile.model_ids:
-                continue
+        for profile in self._profiles.get(self._model_id(ref) or "", []):
             if record.route == "global" and profile.scope == "global":
                 return profile.profile_id
             if record.route == "geo" and profile.scope != "global" and record.region in profile.routes_to:
@@ -121,7 +123,7 @@ class Layer:
     def _build(self) -> None:
         groups: dict[tuple[ItemRef, str, tuple[Any, ...]], dict[str, Any]] = {}
         own_regions = _own_regions(self.catalog)
-        for key, record in sorted(self.rows.items()):
+        for key, record in sorted(self.rows.items(), key=lambda kv: kv[0].sort_key()):
             if key.region not in self.catalog.regions or key.region in own_regions:
                 name = record.location or PRICE_LIST_REGIONS.get(key.region, ("", ""))[1]
                 if not name or not _REGION_CODE.match(key.region):
@@ -195,8 +197,7 @@ class Layer:
         out = [m for m in (record.modalities_out if record else ()) if m in ("text", "image", "embedding")]
         item["kind"] = curated.kind if curated else _KIND_OF_OUTPUT.get(out[0] if out else "text", "text")
         item["ids"] = [model_id]
-        item["inference_profiles"] = sorted(p.profile_id for p in self.snapshot.profiles.values()
-                                            if model_id in p.model_ids)
+        item["inference_profiles"] = [p.profile_id for p in self._profiles.get(model_id, [])]
         item["modalities_in"] = list(record.modalities_in) if record else (curated.modalities_in if curated else [])
         item["modalities_out"] = out or (list(curated.modalities_out) if curated else ["text"])
         item["source"] = MODEL_SOURCE if record else PRICE_SOURCE
@@ -227,7 +228,10 @@ def _own_regions(catalog: Catalog) -> set[str]:
     """Regions the catalog knows only from this refresh's previous layer: the new layer must add them again."""
     for layer in catalog.layers:
         if layer.name == PRICE_SOURCE and layer.path.is_file():
-            data = yaml.load(layer.path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+            head = []  # the layer writes `regions:` before `models:`; the models (most of the file) are not read
+            with layer.path.open(encoding="utf-8") as fh:
+                head = list(itertools.takewhile(lambda line: not line.startswith("models:"), fh))
+            data = yaml.load("".join(head), Loader=_Loader) or {}
             return {str(r.get("code")) for r in data.get("regions") or [] if isinstance(r, dict)}
     return set()
 

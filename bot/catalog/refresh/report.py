@@ -105,7 +105,7 @@ def _num(value: Decimal) -> str:
 
 def price_changes(old: dict[RowKey, Cell], new: dict[RowKey, PriceRecord]) -> list[Change]:
     out = []
-    for key in sorted(new.keys() & old.keys()):
+    for key in sorted(new.keys() & old.keys(), key=RowKey.sort_key):
         cell, record = old[key], new[key]
         value = record.value
         if value == cell.value:
@@ -126,7 +126,7 @@ def new_cells(old: dict[RowKey, Cell], new: dict[RowKey, PriceRecord], catalog: 
     known_modes = {(k.item, _mode(k)) for k in old}
     items = {k.item for k in old}
     out: dict[str, Change] = {}
-    for key in sorted(new.keys() - old.keys()):
+    for key in sorted(new.keys() - old.keys(), key=RowKey.sort_key):
         if key.item not in items:
             continue
         if (key.item, key.region) not in known_regions:

@@ -26,6 +26,11 @@ class RowKey:
     term: str = ""
     variant: str = ""
 
+    def sort_key(self) -> tuple[str | bool, ...]:
+        """The order rows are written in, as one tuple (cheaper than the dataclass's own comparisons)."""
+        return (self.item.kind, self.item.key, self.region, self.mode, self.route, self.dimension, self.cache_ttl,
+                self.long_context, self.term, self.variant)
+
     def label(self) -> str:
         """`on_demand input`, `batch output (global)`, `on_demand cache_write 1h (long context)`, ..."""
         parts = [self.mode, self.dimension, self.cache_ttl, self.term.replace("_", " "), self.variant]

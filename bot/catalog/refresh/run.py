@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import boto3
-import yaml
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import load_catalog
-from bot.catalog.refresh import mapping
+from bot.catalog.refresh import emit, mapping
 from bot.catalog.refresh.aws import client
 from bot.catalog.refresh.fetch import read_all
 from bot.catalog.refresh.link import link
@@ -28,15 +27,6 @@ from bot.catalog.refresh.records import Snapshot
 from bot.catalog.refresh.report import ChangeReport, build_report, render
 from bot.catalog.refresh.rows import new_rows
 from bot.settings import RefreshSettings
-
-_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's is several times faster
-
-
-class _Dumper(_BaseDumper):  # type: ignore[misc]  # PyYAML's dumpers are untyped
-    """No `&id001` anchors: each date is written where it is used."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
 
 
 @dataclass
@@ -89,10 +79,7 @@ def write_layer(root: Path, documents: dict[str, Any]) -> None:
     previous = {name: (target / name).read_bytes() for name in documents if (target / name).is_file()}
     try:
         for name, doc in documents.items():
-            if isinstance(doc, str):
-                text = doc
-            else:
-                text = mapping.HEADER + yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+            text = doc if isinstance(doc, str) else mapping.HEADER + emit.dump(doc)
             tmp = target / f".{name}.tmp"
             tmp.write_text(text, "utf-8")
             tmp.replace(target / name)
