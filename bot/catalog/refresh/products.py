@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -67,8 +66,8 @@ def parse_item(item: str | dict[str, Any]) -> tuple[list[PriceRecord], list[Unma
                 problems.append(Unmapped(service, sku, usage, region, name, reason))
                 continue
             variant = attrs.get("group", "") if service == SERVICES else ""
-            record = _record(service, sku, usage, region, name, kind, price, effective, variant)
-            records.append(replace(record, location=attrs.get("location", "")))
+            records.append(_record(service, sku, usage, region, name, kind, price, effective, variant,
+                                   attrs.get("location", "")))
     if not records and not problems:
         return unmapped("no OnDemand price dimension")
     return records, problems
@@ -76,7 +75,7 @@ def parse_item(item: str | dict[str, Any]) -> tuple[list[PriceRecord], list[Unma
 
 def _record(
     service: str, sku: str, usage: str, region: str, name: str, kind: Kind, price: Decimal, effective: date,
-    variant: str,
+    variant: str, location: str,
 ) -> PriceRecord:
     return PriceRecord(
         service_code=service,
@@ -95,6 +94,7 @@ def _record(
         long_context=kind.long_context,
         term=kind.term,
         variant=variant,
+        location=location,
     )
 
 

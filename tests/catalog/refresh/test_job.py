@@ -2,7 +2,7 @@
 change announced once (not every day it stays pending), the lock released, failures marking nothing.
 
 `compute` and `publish` are fakes: what is tested is the job's locking and bookkeeping around them (the report
-itself is tested in test_report.py, the Slack blocks in test_blocks.py)."""
+itself is tested in test_report.py, the Slack post in tests/slack/test_catalog_changes.py)."""
 
 from __future__ import annotations
 
