@@ -105,7 +105,7 @@ def phases(env: dict[str, str], catalog_dir: Path) -> dict[str, float]:
     snapshot = read_aws(settings, date.today())
     timings[f"read AWS ({snapshot.products_read} products)"] = time.perf_counter() - started
     started = time.perf_counter()
-    result = plan(catalog, snapshot, settings.region_list)
+    result = plan(catalog, snapshot, settings.region_list, catalog_dir)
     timings[f"compare ({len(result.report.changes)} changes, {result.report.rows_written} rows)"] = (
         time.perf_counter() - started)
     started = time.perf_counter()

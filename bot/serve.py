@@ -107,10 +107,10 @@ def start_catalog_changes(settings: Settings, services: Services, app: App) -> S
         log.info("no daily catalog change report: BRA_REFRESH_CHANNEL is not set")
         return None
     tz = settings.usage.tz
-    catalog = services.engine.catalog
+    catalog, catalog_dir = services.engine.catalog, settings.catalog.catalog_dir
     job = ChangeReportJob(
         services.redis,
-        compute=lambda: change_report(catalog, refresh, lambda: datetime.now(tz).date()),
+        compute=lambda: change_report(catalog, catalog_dir, refresh, lambda: datetime.now(tz).date()),
         publish=catalog_changes_publisher(app.client, refresh.language),
     )
     scheduler = Scheduler(

@@ -13,11 +13,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.lookup import normalize
@@ -25,7 +28,7 @@ from bot.catalog.refresh.link import ItemRef
 from bot.catalog.refresh.locations import REGIONS as PRICE_LIST_REGIONS
 from bot.catalog.refresh.records import ModelRecord, PriceRecord, ProfileRecord, Snapshot, Unmapped, canonical
 from bot.catalog.refresh.rows import Cell, RowKey, catalog_unit
-from bot.catalog.schema import Model, PriceEntry
+from bot.catalog.schema import Model, PriceEntry, Service
 
 GENERATED_DIR = "generated"
 LAYER_FILE = "aws-price-list.yaml"
@@ -51,25 +54,52 @@ def _mode_of(entry: PriceEntry) -> str:
     return entry.tier.value if entry.tier.value != "standard" else entry.mode.value
 
 
-def baseline(catalog: Catalog) -> dict[RowKey, Cell]:
-    """Every price cell of the catalog; a cell is curated unless its source is the refresh's own."""
+def _cells(ref: ItemRef, entry: PriceEntry, curated: bool) -> dict[RowKey, Cell]:
+    out = {}
+    for (dimension, ttl), figure in _FIGURE.items():
+        value = getattr(entry, figure)
+        if value is None:
+            continue
+        unit, number = canonical(entry.unit.value, Decimal(value))
+        for region in entry.regions:
+            key = RowKey(ref, region, _mode_of(entry), entry.route.value, dimension,
+                         ttl or ("5m" if dimension == "cache_write" else ""), entry.context_above is not None,
+                         entry.term.value if entry.term else "", entry.variant.en if entry.variant else "")
+            out[key] = Cell(number, unit, curated, entry.source)
+    return out
+
+
+def baseline(catalog: Catalog, curated: set[RowKey] | None = None) -> dict[RowKey, Cell]:
+    """Every price cell of the (merged) catalog. A cell is curated when a curated file holds it (`curated`, from
+    `curated_keys`); without that set, when its source is not the refresh's own."""
     out: dict[RowKey, Cell] = {}
     items = [(ItemRef("model", m.key), m.prices) for m in catalog.models.values()]
     items += [(ItemRef("service", s.key), s.prices) for s in catalog.services.values()]
     for ref, prices in items:
         for entry in prices:
-            curated = entry.source not in (PRICE_SOURCE, MODEL_SOURCE)
-            for (dimension, ttl), figure in _FIGURE.items():
-                value = getattr(entry, figure)
-                if value is None:
-                    continue
-                unit, number = canonical(entry.unit.value, Decimal(value))
-                for region in entry.regions:
-                    key = RowKey(ref, region, _mode_of(entry), entry.route.value, dimension,
-                                 ttl or ("5m" if dimension == "cache_write" else ""), entry.context_above is not None,
-                                 entry.term.value if entry.term else "", entry.variant.en if entry.variant else "")
-                    out[key] = Cell(number, unit, curated, entry.source)
+            for key, cell in _cells(ref, entry, entry.source not in (PRICE_SOURCE, MODEL_SOURCE)).items():
+                out[key] = cell if curated is None else replace(cell, curated=key in curated)
     return out
+
+
+def curated_keys(root: Path) -> set[RowKey]:
+    """The price cells the curated files themselves hold (models/*.yaml, services.yaml): those win over every
+    generated layer. Items that do not validate are skipped here; the loader reports them."""
+    keys: set[RowKey] = set()
+    files: list[tuple[Path, str, type[Model] | type[Service]]] = [
+        *((p, "models", Model) for p in sorted((root / "models").glob("*.yaml"))), (root / "services.yaml", "services",
+                                                                                   Service)]
+    for path, top, cls in files:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) if path.is_file() else None
+        for raw in (data or {}).get(top) or []:
+            try:
+                item = cls.model_validate(raw)
+            except ValidationError:
+                continue
+            ref = ItemRef("model" if cls is Model else "service", item.key)
+            for entry in item.prices:
+                keys.update(_cells(ref, entry, True))
+    return keys
 
 
 def successors(catalog: Catalog) -> dict[str, str]:

@@ -51,11 +51,12 @@ def read_aws(settings: RefreshSettings, today: date) -> Snapshot:
     return read_all(pricing, bedrock, today)
 
 
-def plan(catalog: Catalog, snapshot: Snapshot, regions_read: list[str]) -> Plan:
-    """Compare `snapshot` with `catalog` (curated files and the current generated layer)."""
+def plan(catalog: Catalog, snapshot: Snapshot, regions_read: list[str], catalog_dir: Path | None = None) -> Plan:
+    """Compare `snapshot` with `catalog` (curated files and the generated layers); `catalog_dir` tells which cells
+    the curated files hold (without it, every cell not from this refresh counts as curated)."""
     grouped, unlinked = link(catalog, snapshot)
     rows, ambiguous = new_rows(grouped)
-    old = mapping.baseline(catalog)
+    old = mapping.baseline(catalog, mapping.curated_keys(catalog_dir) if catalog_dir else None)
     unmapped = [*snapshot.unmapped, *unlinked, *ambiguous]
     layer = mapping.Layer(catalog, snapshot, rows, old, unmapped)  # adds the rows it cannot write to `unmapped`
     report = build_report(catalog, snapshot, old, rows, unmapped, regions_read, mapping.successors(catalog))
@@ -65,9 +66,11 @@ def plan(catalog: Catalog, snapshot: Snapshot, regions_read: list[str]) -> Plan:
     return Plan(snapshot, report, documents)
 
 
-def change_report(catalog: Catalog, settings: RefreshSettings, today: Callable[[], date]) -> ChangeReport:
-    """The report serve's daily job posts: AWS now against the catalog serve loaded."""
-    return plan(catalog, read_aws(settings, today()), settings.region_list).report
+def change_report(
+    catalog: Catalog, catalog_dir: Path, settings: RefreshSettings, today: Callable[[], date]
+) -> ChangeReport:
+    """The report serve's daily job posts: AWS now against the catalog serve loaded (from `catalog_dir`)."""
+    return plan(catalog, read_aws(settings, today()), settings.region_list, catalog_dir).report
 
 
 def write_layer(root: Path, documents: dict[str, Any]) -> None:
@@ -98,7 +101,7 @@ def run_refresh(
 ) -> int:
     """The CLI: print the change report; unless `dry_run`, write the layer and validate. Exit status 0."""
     catalog = load_catalog(catalog_dir)
-    result = plan(catalog, read_aws(settings, date.today()), settings.region_list)
+    result = plan(catalog, read_aws(settings, date.today()), settings.region_list, catalog_dir)
     out.write(render(result.report, lang))
     snap = result.snapshot
     stats = (f"{snap.products_read} products, {len(snap.prices)} prices, {len(snap.models)} models, "

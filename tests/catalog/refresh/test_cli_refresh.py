@@ -167,3 +167,27 @@ def test_offline_without_endpoints_refuses_to_call_aws(catalog_dir: Path) -> Non
     result = cli(env, "refresh", "--dry-run", "--catalog-dir", str(catalog_dir))
     assert result.returncode == 78
     assert "AWS_ENDPOINT_URL_PRICING" in result.stderr and "refuses https://api.pricing" in result.stderr
+
+
+def test_another_generated_layer_is_not_taken_for_curated_data(aws: LocalAws, catalog_dir: Path) -> None:
+    """A lower-ranked layer (another tool's, authority 5) pricing a cell differently: the refresh's layer
+    (authority 1) wins, so the report shows a plain price change, not "curated value kept"."""
+    other = {
+        "layer": {"name": "offline-packages", "authority": 5, "generated_at": "2026-12-01"},
+        "models": [{
+            "key": "nova-micro", "name": "Amazon Nova Micro", "provider": "Amazon", "kind": "text",
+            "ids": ["amazon.nova-micro-v1:0"], "modalities_in": ["text"], "modalities_out": ["text"],
+            "source": "genai-prices",
+            "prices": [{"regions": ["us-east-1"], "mode": "on_demand", "tier": "flex", "unit": "tokens_1k",
+                        "input": "0.00002", "source": "genai-prices"}],
+        }],
+    }
+    (catalog_dir / GENERATED_DIR).mkdir()
+    (catalog_dir / GENERATED_DIR / "offline.yaml").write_text(yaml.safe_dump(other))
+    result = cli(child_env(aws.url), "refresh", "--catalog-dir", str(catalog_dir))
+    assert result.returncode == 0, result.stderr
+    [line] = [ln for ln in result.stdout.splitlines() if "nova-micro us-east-1 flex input" in ln]
+    assert line.endswith("0.00002 → 0.00002625 USD per 1K tokens (+31.2%)")
+    flex = [p for p in load_catalog(catalog_dir).models["nova-micro"].prices if p.tier.value == "flex"]
+    assert [(str(p.input), p.source) for p in flex] == [("0.00002625", PRICE_SOURCE)]
+    assert (catalog_dir / GENERATED_DIR / "offline.yaml").is_file()  # other tools' layers are left alone
