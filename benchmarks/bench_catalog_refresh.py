@@ -2,9 +2,10 @@
 refresh, dry run or written and validated, in under 60 s and 400 MB peak RSS on this 2-core machine).
 
 Run: .venv/bin/python -m benchmarks.bench_catalog_refresh [--products 40000] [--runs 3]
-The stand-in (bot.aws_local) serves a synthetic price list shaped like the real one (every region of `locations.REGIONS`, 23; AmazonBedrock
-per-1K and Marketplace per-1M token prices; on-demand, batch, flex, priority, global, geo, cache read/write 5m/1h,
-long context) plus the fixture's control plane. Each run is a fresh `python -m bot catalog refresh` process
+The stand-in (bot.aws_local) serves a synthetic price list shaped like the real one (all 23 regions of
+`bot.catalog.refresh.locations`; AmazonBedrock per-1K and Marketplace per-1M token prices; on-demand, batch, flex,
+priority, global, geo, cache read/write 5m/1h, long context) plus the fixture's control plane and a model and
+its profiles per synthetic model. Each run is a fresh `python -m bot catalog refresh` process
 pointed at it with AWS_ENDPOINT_URL_* and dummy credentials; wall time and the child's max RSS (wait4) are
 printed, then one in-process run split into its phases (read AWS, compare, write + validate).
 """
