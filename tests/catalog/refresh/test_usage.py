@@ -38,6 +38,11 @@ CASES = [
      ("provisioned", "in_region", "price", "model_unit_hour", None, False, "no_commit")),
     ("USE1-Guardrails-ContentPolicy-TextUnits", "Guardrails", "", "1K text units", "",
      ("on_demand", "in_region", "price", "text_units_1k", None, False, None)),
+    # the direction only in inferenceType, the mode only in feature
+    ("USE1-TitanEmbeddingV2-Text-tokens", "On-demand Inference", "Input tokens", "1K tokens", "",
+     ("on_demand", "in_region", "input", "tokens_1k", None, False, None)),
+    ("USE1-NovaPro-LatOpt-output-tokens", "Latency Optimized Inference", "Output tokens", "1K tokens", "",
+     ("latency_optimized", "in_region", "output", "tokens_1k", None, False, None)),
     ("USE1-NovaCanvas-T2I-1024-Standard", "On-demand Inference", "Image generation", "Images", "",
      ("on_demand", "in_region", "price", "image", None, False, None)),
 ]
