@@ -1,4 +1,5 @@
-"""The `bedrock-assistant` command (also `python -m bot`): console, ask, catalog, serve, digest, bedrock-local.
+"""The `bedrock-assistant` command (also `python -m bot`): console, ask, catalog (validate, models, refresh), serve,
+digest, bedrock-local.
 
 Imports are lazy per mode so that `ask` and `console` start without loading boto3, redis or Slack.
 """
@@ -29,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     cat_sub.add_parser("validate", help="load and cross-check every catalog and concept file")
     show = cat_sub.add_parser("models", help="list model keys, names and ids")
     show.add_argument("--provider", default=None)
+    refresh = cat_sub.add_parser(
+        "refresh", help="read prices and models from AWS, print the change report, write the generated layer"
+    )
+    refresh.add_argument("--dry-run", action="store_true", help="print the change report; write nothing")
+    refresh.add_argument("--catalog-dir", type=Path, default=None, help="catalog folder (default: BRA_CATALOG_DIR)")
+    refresh.add_argument("--lang", choices=("ko", "en"), default="en", help="language of the report (default: en)")
     sub.add_parser("serve", help="run the Slack app: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on PORT")
     digest = sub.add_parser("digest", help="compute (and post) one daily cost digest")
     digest.add_argument("--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: the due day)")
@@ -95,6 +102,13 @@ def _ask(console: Console, question: str) -> int:
 
 
 def _catalog(args: argparse.Namespace) -> int:
+    if args.action == "refresh":
+        from bot.catalog.refresh.run import run_refresh
+        from bot.settings import Settings
+
+        settings = Settings.load()
+        catalog_dir = args.catalog_dir or settings.catalog.catalog_dir
+        return run_refresh(settings.refresh, catalog_dir, dry_run=args.dry_run, lang=args.lang)
     from bot.console import build_engine
 
     engine = build_engine()

@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -23,9 +24,12 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError as SlackBoltError
 
 from bot import lifecycle
+from bot.catalog.refresh.job import ChangeReportJob, due_today
+from bot.catalog.refresh.job import Outcome as ChangeOutcome
+from bot.catalog.refresh.run import change_report
 from bot.chat.bedrock import has_credentials
 from bot.digest.assemble import make_job
-from bot.digest.job import Scheduler
+from bot.digest.job import Outcome, Scheduler
 from bot.errors import ConfigError, StartupError
 from bot.http_front import Asgi, SlackFront
 from bot.http_worker import WORKER_CLASS
@@ -35,6 +39,7 @@ from bot.settings import Settings
 from bot.slack_app import create_app
 from bot.store.client import connect, require
 from bot.web import health_app
+from handlers.catalog_changes import slack_publisher as catalog_changes_publisher
 from handlers.digest import slack_publisher
 
 log = logging.getLogger(__name__)
@@ -75,6 +80,7 @@ def serve(settings: Settings) -> int:
     services, app = prepare(settings)
     lifecycle.started(services, app.client)
     start_digest(settings, services, app)
+    start_catalog_changes(settings, services, app)
     if settings.slack.socket_mode:
         return _socket_mode(settings, services, app)
     log.info("serving Slack over HTTP", extra={"port": settings.server.port, "workers": settings.server.http_workers})
@@ -84,7 +90,7 @@ def serve(settings: Settings) -> int:
     return 0
 
 
-def start_digest(settings: Settings, services: Services, app: App) -> Scheduler | None:
+def start_digest(settings: Settings, services: Services, app: App) -> Scheduler[Outcome] | None:
     """The daily digest's scheduler, when BRA_DIGEST_CHANNEL is set (every replica runs one; a Redis lock and a
     per-day key make sure only one posts)."""
     usage = settings.usage
@@ -101,6 +107,29 @@ def start_digest(settings: Settings, services: Services, app: App) -> Scheduler 
     )
     scheduler.start()
     log.info("daily digest scheduled", extra={"channel": usage.digest_channel, "at": usage.digest_time})
+    return scheduler
+
+
+def start_catalog_changes(settings: Settings, services: Services, app: App) -> Scheduler[ChangeOutcome] | None:
+    """The daily catalog change report, when BRA_REFRESH_CHANNEL is set: AWS's prices and models against the
+    catalog this process loaded, posted once per day across replicas (the digest's lock pattern)."""
+    refresh = settings.refresh
+    if refresh.channel is None:
+        log.info("no daily catalog change report: BRA_REFRESH_CHANNEL is not set")
+        return None
+    tz = settings.usage.tz
+    catalog, catalog_dir = services.engine.catalog, settings.catalog.catalog_dir
+    job = ChangeReportJob(
+        services.redis,
+        compute=lambda: change_report(catalog, catalog_dir, refresh, lambda: datetime.now(tz).date()),
+        publish=catalog_changes_publisher(app.client, refresh.language),
+    )
+    scheduler = Scheduler(
+        job, channel=refresh.channel, tz=tz, at=refresh.at, every_s=refresh.check_s, due=due_today,
+        name="catalog-changes",
+    )
+    scheduler.start()
+    log.info("daily catalog change report scheduled", extra={"channel": refresh.channel, "at": refresh.time})
     return scheduler
 
 

@@ -44,6 +44,7 @@ DEFAULT_CONCEPTS_DIR = ROOT / "config" / "concepts"
 DEFAULT_ACCESS_FILE = ROOT / "config" / "access.yaml"
 DEFAULT_GUARD_FILE = ROOT / "config" / "guardrails.yaml"
 _REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$")
+TimeOfDay = time  # `RefreshSettings.time` is a field name, so its class body cannot say `time`
 _HTTP_URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 
 
@@ -443,6 +444,59 @@ class UsageSettings(_Group):
         return existing_file(value, "a budgets file like config/budgets.yaml")
 
 
+class RefreshSettings(_Group):
+    """`catalog refresh` (AWS Price List and Bedrock control plane) and its daily change report in serve."""
+
+    model_config = SettingsConfigDict(env_prefix="BRA_REFRESH_")
+
+    regions: str = Field(
+        "us-east-1,us-west-2,ap-northeast-2",
+        description="comma-separated regions whose Bedrock control plane lists models and inference profiles",
+    )
+    pricing_region: Literal["us-east-1", "eu-central-1", "ap-south-1"] = Field(
+        "us-east-1", description="region of the AWS Price List API endpoint (it serves every region's prices)"
+    )
+    retry_mode: Literal["standard", "adaptive", "legacy"] = Field(
+        "standard", description="botocore retry mode for the Price List and Bedrock calls (throttling included)"
+    )
+    max_attempts: int = Field(8, ge=1, le=20, description="botocore max attempts per call, the first included")
+    offline: bool = Field(
+        False, description="refuse any AWS endpoint not on 127.0.0.1 (a stand-in only); always on under pytest"
+    )
+    channel: str | None = Field(
+        None, description="channel id the daily catalog change report is posted to; empty: no daily report"
+    )
+    time: str = Field("08:30", description="local time (HH:MM, BRA_USAGE_TZ) the daily change report is posted")
+    language: Literal["ko", "en"] = Field("ko", description="language of the daily change report: ko or en")
+    check_s: float = Field(
+        300.0, ge=1, le=3600, description="seconds between serve's checks whether the change report is due"
+    )
+
+    @property
+    def region_list(self) -> list[str]:
+        return [r.strip() for r in self.regions.split(",") if r.strip()]
+
+    @property
+    def at(self) -> TimeOfDay:
+        """BRA_REFRESH_TIME as a local time of day."""
+        return TimeOfDay.fromisoformat(self.time)
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: str) -> str:
+        codes = [r.strip().lower() for r in value.split(",") if r.strip()]
+        if not codes:
+            raise ValueError("name at least one region, e.g. us-east-1,ap-northeast-2")
+        return ",".join(_region(c) for c in codes)
+
+    @field_validator("time")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not _CLOCK.match(value):
+            raise ValueError(f"{value!r} is not a time like 08:30 (24-hour HH:MM)")
+        return value
+
+
 class LogSettings(_Group):
     """Logging. Secrets and unmasked text are never logged whatever the level."""
 
@@ -475,6 +529,7 @@ class Settings(BaseModel):
     chat: ChatSettings = Field(default_factory=ChatSettings, description="chatting with models")
     guard: GuardSettings = Field(default_factory=GuardSettings, description="guardrails")
     usage: UsageSettings = Field(default_factory=UsageSettings, description="usage ledger, budgets, digest")
+    refresh: RefreshSettings = Field(default_factory=RefreshSettings, description="catalog refresh from AWS")
     log: LogSettings = Field(default_factory=LogSettings, description="logging")
 
     @classmethod

@@ -21,7 +21,7 @@ import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Generic, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 import redis
@@ -131,28 +131,39 @@ class DigestJob:
                 clock.sleep(0.5 * (attempt + 1))
 
 
-class Scheduler:
-    """The daily digest on a daemon thread inside serve."""
+O_co = TypeVar("O_co", covariant=True)
+
+
+class DailyJob(Protocol[O_co]):
+    """A job run once per day and channel (`DigestJob`, the catalog change report)."""
+
+    def run(self, day: date, channel: str) -> O_co: ...
+
+
+class Scheduler(Generic[O_co]):
+    """A daily job on a daemon thread inside serve (the digest by default; `due` and `name` for others)."""
 
     def __init__(
         self,
-        job: DigestJob,
+        job: DailyJob[O_co],
         *,
         channel: str,
         tz: ZoneInfo,
         at: time,
         every_s: float,
         now: Callable[[ZoneInfo], datetime] = datetime.now,
+        due: Callable[[datetime, time], date] = due_day,
+        name: str = "digest",
     ) -> None:
         self.job, self.channel, self.tz, self.at, self.every_s = job, channel, tz, at, every_s
-        self._now = now
+        self._now, self._due, self.name = now, due, name
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._failures = 0
         self._retry_at: datetime | None = None
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="digest-scheduler", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=f"{self.name}-scheduler", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -165,12 +176,12 @@ class Scheduler:
             self.tick()
             self._stop.wait(self.every_s)
 
-    def tick(self) -> Outcome | None:
-        """One check: post the due digest if it is not posted yet."""
+    def tick(self) -> O_co | None:
+        """One check: run the due day's job if it has not run yet."""
         now = self._now(self.tz)
         if self._retry_at is not None and now < self._retry_at:
             return None
-        day = due_day(now, self.at)
+        day = self._due(now, self.at)
         try:
             outcome = self.job.run(day, self.channel)
         except Exception as exc:
@@ -178,7 +189,7 @@ class Scheduler:
             delay = min(60 * 2 ** (self._failures - 1), MAX_DELAY_S)
             self._retry_at = now + timedelta(seconds=delay)
             log.error(
-                "digest failed; trying again later",
+                f"{self.name} failed; trying again later",
                 extra={"day": day.isoformat(), "error": type(exc).__name__, "retry_in_s": delay},
             )
             return None

@@ -220,3 +220,28 @@ STREAM_LIVE = PREFIX + ":stream:live"
 
 def stream_journal(id_: str) -> str:
     return STREAM_JOURNAL.format(id=id_)
+
+
+# The daily catalog change report (`bot/catalog/refresh/job.py`), the digest's pattern: exactly one per day and
+# channel across replicas. CATALOG_CHANGES_LOCK is held (SET NX PX, random token, compare-and-delete release)
+# while one replica reads AWS and posts; CATALOG_CHANGES_DONE records the day's run (string: the message ts, or
+# "-" when nothing new); CATALOG_CHANGES_SEEN is the set of change fingerprints already posted to the channel, so
+# a pending change is announced once, not every day. The lock outlives a full price-list read.
+CATALOG_CHANGES_LOCK = PREFIX + ":catalog:changes:lock:{channel}:{day}"
+CATALOG_CHANGES_LOCK_TTL_S = 20 * 60
+CATALOG_CHANGES_DONE = PREFIX + ":catalog:changes:done:{channel}:{day}"
+CATALOG_CHANGES_DONE_TTL_S = 60 * 24 * 60 * 60
+CATALOG_CHANGES_SEEN = PREFIX + ":catalog:changes:seen:{channel}"
+CATALOG_CHANGES_SEEN_TTL_S = 365 * 24 * 60 * 60
+
+
+def catalog_changes_lock(channel: str, day: str) -> str:
+    return CATALOG_CHANGES_LOCK.format(channel=channel, day=day)
+
+
+def catalog_changes_done(channel: str, day: str) -> str:
+    return CATALOG_CHANGES_DONE.format(channel=channel, day=day)
+
+
+def catalog_changes_seen(channel: str) -> str:
+    return CATALOG_CHANGES_SEEN.format(channel=channel)
