@@ -47,8 +47,17 @@ def digests(root: Path) -> dict[str, str]:
 
 @pytest.fixture
 def catalog_dir(tmp_path: Path) -> Path:
+    """The curated catalog alone (no generated layer): the fixtures' new models are new to it. Families keep only
+    the members a curated file defines."""
     target = tmp_path / "catalog"
     shutil.copytree(ROOT / "config" / "catalog", target, ignore=shutil.ignore_patterns(GENERATED_DIR))
+    curated = set(load_catalog(target, layers=False).models)
+    groups_file = target / "groups.yaml"
+    data = yaml.safe_load(groups_file.read_text(encoding="utf-8"))
+    for group in data["groups"]:
+        group["members"] = [m for m in group["members"] if m in curated]
+    data["groups"] = [g for g in data["groups"] if len(g["members"]) >= 2]
+    groups_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 
 
