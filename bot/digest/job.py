@@ -15,7 +15,6 @@ After a failure it tries again with a growing delay (1, 2, 4 … up to 60 minute
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 import time as clock
 from collections.abc import Callable
@@ -29,6 +28,7 @@ import redis
 from bot.digest.report import Digest
 from bot.errors import StoreUnavailable
 from bot.store import keys
+from bot.store.held import HeldLock
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +36,6 @@ Publish = Callable[[str, Digest, bytes], str]  # (channel, digest, chart PNG) ->
 Status = Literal["posted", "already_posted", "locked", "dry_run"]
 MAX_DELAY_S = 60 * 60
 DONE_ATTEMPTS = 3
-
-# KEYS: 1 lock. ARGV: 1 token. Deletes the lock only if this replica still holds it.
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -74,8 +67,7 @@ class DigestJob:
         lock_ttl_s: int = keys.DIGEST_LOCK_TTL_S,
     ) -> None:
         self._redis, self._compute, self._chart, self._publish = client, compute, chart, publish
-        self._lock_ttl_ms = lock_ttl_s * 1000
-        self._release = client.register_script(_RELEASE)
+        self._lock = HeldLock(client, ttl_s=lock_ttl_s, what="digest")
 
     def posted(self, day: date, channel: str) -> str | None:
         """The ts of the day's digest in `channel`, or None when it was not posted. Raises `StoreUnavailable`."""
@@ -96,14 +88,9 @@ class DigestJob:
             raise RuntimeError("DigestJob.run needs a publisher (Slack)")
         if (ts := self.posted(day, channel)) is not None:
             return Outcome("already_posted", day, channel, ts)
-        token = secrets.token_hex(16)
-        lock = keys.digest_lock(channel, day.isoformat())
-        try:
-            if not self._redis.set(lock, token, nx=True, px=self._lock_ttl_ms):
+        with self._lock.held(keys.digest_lock(channel, day.isoformat())) as got:
+            if not got:
                 return Outcome("locked", day, channel)
-        except redis.RedisError as exc:
-            raise StoreUnavailable() from exc
-        try:
             if (ts := self.posted(day, channel)) is not None:  # posted between our check and the lock
                 return Outcome("already_posted", day, channel, ts)
             digest = self._compute(day)
@@ -112,11 +99,6 @@ class DigestJob:
             self._mark_done(day, channel, ts)
             log.info("digest posted", extra={"day": day.isoformat(), "channel": channel, "ts": ts})
             return Outcome("posted", day, channel, ts, digest, chart)
-        finally:
-            try:
-                self._release(keys=[lock], args=[token])
-            except redis.RedisError:
-                log.warning("digest lock not released; it expires by itself", extra={"day": day.isoformat()})
 
     def _mark_done(self, day: date, channel: str, ts: str) -> None:
         """The digest is out: remember it, trying a few times — a Redis blip here would mean a second digest."""

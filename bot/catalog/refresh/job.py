@@ -11,7 +11,6 @@ catalog files (the generated layer is reviewed like data: `catalog refresh` writ
 from __future__ import annotations
 
 import logging
-import secrets
 import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import redis
 from bot.catalog.refresh.report import ChangeReport
 from bot.errors import StoreUnavailable
 from bot.store import keys
+from bot.store.held import HeldLock
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +30,6 @@ Publish = Callable[[str, ChangeReport], str]  # (channel, report of the new chan
 Status = Literal["posted", "nothing_new", "already_done", "locked"]
 NOTHING_POSTED = "-"
 DONE_ATTEMPTS = 3
-
-# KEYS: 1 lock. ARGV: 1 token. Deletes the lock only if this replica still holds it.
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -65,8 +58,7 @@ class ChangeReportJob:
         lock_ttl_s: int = keys.CATALOG_CHANGES_LOCK_TTL_S,
     ) -> None:
         self._redis, self._compute, self._publish = client, compute, publish
-        self._lock_ttl_ms = lock_ttl_s * 1000
-        self._release = client.register_script(_RELEASE)
+        self._lock = HeldLock(client, ttl_s=lock_ttl_s, what="change report")
 
     def done(self, day: date, channel: str) -> str | None:
         try:
@@ -79,22 +71,12 @@ class ChangeReportJob:
         """Post the day's new catalog changes to `channel` unless the day is done or another replica runs it."""
         if (ts := self.done(day, channel)) is not None:
             return Outcome("already_done", day, channel, ts)
-        token = secrets.token_hex(16)
-        lock = keys.catalog_changes_lock(channel, day.isoformat())
-        try:
-            if not self._redis.set(lock, token, nx=True, px=self._lock_ttl_ms):
+        with self._lock.held(keys.catalog_changes_lock(channel, day.isoformat())) as got:
+            if not got:
                 return Outcome("locked", day, channel)
-        except redis.RedisError as exc:
-            raise StoreUnavailable() from exc
-        try:
             if (ts := self.done(day, channel)) is not None:
                 return Outcome("already_done", day, channel, ts)
             return self._post(day, channel)
-        finally:
-            try:
-                self._release(keys=[lock], args=[token])
-            except redis.RedisError:
-                log.warning("change report lock not released; it expires by itself", extra={"day": str(day)})
 
     def _post(self, day: date, channel: str) -> Outcome:
         report = self._compute()

@@ -9,7 +9,14 @@ from bot.catalog.schema import Model
 from bot.catalog.search import search
 from bot.qa.answer import Answer, Table
 from bot.qa.answers.common import Ctx, L, as_of, item_sources, marked_name, region_note
-from bot.qa.answers.models import _constraints_line, _figure, criteria_of, route_label
+from bot.qa.answers.models import (
+    _constraints_line,
+    _figure,
+    by_price_kind,
+    criteria_of,
+    route_label,
+    unit_priced_line,
+)
 from bot.qa.format import context
 from bot.qa.parse import Query
 
@@ -33,10 +40,7 @@ def listing_answer(ctx: Ctx, q: Query) -> Answer:
     live = [r for r in result.ranked if r.model.lifecycle != "eol"]
     ended = len(result.ranked) - len(live)
     live.sort(key=lambda r: newest_first_key(ctx.catalog, r.model))
-    # per-token and per-unit prices are never ranked in one column: the unit-priced follow as a line
-    token = [r for r in live if r.basis in ("blended", "workload")]
-    unit = [r for r in live if r.basis not in ("blended", "workload")]
-    main, side = (token, unit) if token else (unit, [])
+    main, side = by_price_kind(live)
     shown = main[:LIMIT]
     rows = tuple(
         (marked_name(r.model, lang), _figure(r, lang), context(r.model.context_window), route_label(r, lang))
@@ -44,14 +48,7 @@ def listing_answer(ctx: Ctx, q: Query) -> Answer:
     )
     lines = [_constraints_line(ctx, q, crit, lang, region), L(lang, "최신 모델부터 표시합니다.", "Newest first.")]
     if side:
-        listed = "; ".join(f"{marked_name(r.model, lang)} {_figure(r, lang)}" for r in side[:LIMIT])
-        lines.append(
-            L(
-                lang,
-                f"단위당 가격(토큰 가격과 비교할 수 없음): {listed}",
-                f"Priced per unit (not comparable with per-token prices): {listed}",
-            )
-        )
+        lines.append(unit_priced_line(side[:LIMIT], lang))
     if not shown:
         lines.append(
             L(lang, "조건에 맞는 모델이 카탈로그에 없습니다.", "No model in the catalog meets these constraints.")
@@ -81,7 +78,7 @@ def listing_answer(ctx: Ctx, q: Query) -> Answer:
     refs = item_sources(ctx, [r.model for r in shown[:8]], used)
     cols = (
         L(lang, "모델", "Model"),
-        L(lang, "혼합가(입력3:출력1)/1M", "blended 3:1 /1M") if main is token else L(lang, "단가", "unit price"),
+        L(lang, "혼합가(입력3:출력1)/1M", "blended 3:1 /1M") if main and main[0].basis in ("blended", "workload") else L(lang, "단가", "unit price"),
         L(lang, "컨텍스트", "Context"),
         L(lang, "호출 경로/가용성", "Route/availability"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.catalog import pricing
@@ -365,11 +366,7 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
                     f"Nothing fits in {ctx.default_region}: shown for {ctx.catalog.region_name(other, 'en')}.",
                 )
                 break
-    # Per-token and per-unit (image, second, query) prices are never ranked in one column: the table ranks one
-    # kind, the other follows as a line with each price in its own unit.
-    token_ranked = tuple(r for r in result.ranked if r.basis in ("blended", "workload"))
-    unit_ranked = tuple(r for r in result.ranked if r.basis not in ("blended", "workload"))
-    main, side = (token_ranked, unit_ranked) if token_ranked else (unit_ranked, ())
+    main, side = by_price_kind(result.ranked)
     limit = 25 if listing else 8
     rows = tuple(_ranked_row(ctx, r, lang) for r in main[:limit])
     basis = _basis(main, lang, q)
@@ -392,14 +389,7 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
             )
         )
     if side:
-        shown = "; ".join(f"{r.model.name} {_figure(r, lang)}" for r in side[:limit])
-        lines.append(
-            L(
-                lang,
-                f"단위당 가격(토큰 가격과 비교할 수 없음): {shown}",
-                f"Priced per unit (not comparable with per-token prices): {shown}",
-            )
-        )
+        lines.append(unit_priced_line(side[:limit], lang))
     notes = [moved] if moved else list(region_note(ctx, q))
     notes.extend(_requirement_notes(ctx, q, result, lang))
     notes.extend(_hidden_legacy(ctx, q, crit, region, lang))
@@ -449,6 +439,24 @@ def _basis(ranked: tuple[Ranked, ...], lang: str, q: Query) -> str:
     if kind == "blended":
         return L(lang, "혼합가(입력3:출력1)/1M", "blended 3:1 /1M")
     return L(lang, "단가", "unit price")
+
+
+def by_price_kind(ranked: Sequence[Ranked]) -> tuple[tuple[Ranked, ...], tuple[Ranked, ...]]:
+    """(the rows a table ranks, the rows shown apart): per-token and per-unit (image, second, query) prices are
+    never ranked in one column. The table ranks the per-token rows, or the per-unit ones when there are none."""
+    token = tuple(r for r in ranked if r.basis in ("blended", "workload"))
+    unit = tuple(r for r in ranked if r.basis not in ("blended", "workload"))
+    return (token, unit) if token else (unit, ())
+
+
+def unit_priced_line(side: Sequence[Ranked], lang: str) -> str:
+    """The per-unit rows as one line, each price in its own unit."""
+    listed = "; ".join(f"{marked_name(r.model, lang)} {_figure(r, lang)}" for r in side)
+    return L(
+        lang,
+        f"단위당 가격(토큰 가격과 비교할 수 없음): {listed}",
+        f"Priced per unit (not comparable with per-token prices): {listed}",
+    )
 
 
 def _figure(r: Ranked, lang: str) -> str:
