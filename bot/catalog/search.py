@@ -29,6 +29,9 @@ class Criteria:
     languages: frozenset[str] = frozenset()  # ISO codes the model's source must name (or at least say "many")
 
 
+TOKEN_BASES = ("blended", "workload")  # `Ranked.basis` of per-token figures; any other basis is a unit ("image")
+
+
 @dataclass(frozen=True)
 class Ranked:
     """A model with the figure it was ranked by (USD per 1M blended, per unit, or the workload's cost)."""
@@ -116,6 +119,21 @@ def search(catalog: Catalog, criteria: Criteria, region: str, workload: Workload
             ranked.append(item)
     ranked.sort(key=lambda r: (r.figure is None, r.figure or Decimal(0), r.model.name))
     return SearchResult(tuple(ranked), tuple(unpriced), tuple(unknown), frozenset(unconfirmed))
+
+
+def split_legacy(result: SearchResult) -> tuple[SearchResult, tuple[Ranked, ...]]:
+    """A search run with legacy models included, as it would have come out without them, and the legacy rows it
+    ranked: one search gives both the answer and what it left out."""
+    def active(model: Model) -> bool:
+        return model.lifecycle != "legacy"
+
+    kept = SearchResult(
+        tuple(r for r in result.ranked if active(r.model)),
+        tuple(m for m in result.unpriced if active(m)),
+        tuple(m for m in result.language_unknown if active(m)),
+        result.language_unconfirmed,
+    )
+    return kept, tuple(r for r in result.ranked if not active(r.model))
 
 
 def language_fit(catalog: Catalog, model: Model, languages: frozenset[str]) -> bool | str | None:

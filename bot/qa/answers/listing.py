@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.schema import Model
-from bot.catalog.search import search
+from bot.catalog.search import TOKEN_BASES, search
 from bot.qa.answer import Answer, Table
 from bot.qa.answers.common import Ctx, L, as_of, item_sources, marked_name, region_note
 from bot.qa.answers.models import (
@@ -78,7 +78,7 @@ def listing_answer(ctx: Ctx, q: Query) -> Answer:
     refs = item_sources(ctx, [r.model for r in shown[:8]], used)
     cols = (
         L(lang, "모델", "Model"),
-        L(lang, "혼합가(입력3:출력1)/1M", "blended 3:1 /1M") if main and main[0].basis in ("blended", "workload") else L(lang, "단가", "unit price"),
+        L(lang, "혼합가(입력3:출력1)/1M", "blended 3:1 /1M") if main and main[0].basis in TOKEN_BASES else L(lang, "단가", "unit price"),
         L(lang, "컨텍스트", "Context"),
         L(lang, "호출 경로/가용성", "Route/availability"),
     )

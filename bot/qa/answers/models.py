@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bot.catalog import pricing
 from bot.catalog.schema import Mode, Model, PriceEntry, Unit
-from bot.catalog.search import Criteria, Ranked, SearchResult, availability_in, search
+from bot.catalog.search import TOKEN_BASES, Criteria, Ranked, SearchResult, availability_in, search, split_legacy
 from bot.qa import intents as V
 from bot.qa.answer import Answer, Table
 from bot.qa.answers.common import (
@@ -351,15 +351,23 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
     lang = q.lang
     region = q.region or ctx.default_region
     crit = criteria_of(ctx, q, default_kinds=frozenset() if listing else frozenset({"text"}))
-    result = search(ctx.catalog, crit, region, q.workload)
+    hide_legacy = not crit.include_legacy and not crit.members
+
+    def run(where: str) -> tuple[SearchResult, tuple[Ranked, ...]]:
+        """The search in `where`; legacy models counted apart when they are not asked for."""
+        if not hide_legacy:
+            return search(ctx.catalog, crit, where, q.workload), ()
+        return split_legacy(search(ctx.catalog, replace(crit, include_legacy=True), where, q.workload))
+
+    result, legacy = run(region)
     moved = None
     if not result.ranked and not q.region:
         # Nothing fits in the default region (video generation is only in us-west-2): use the first region
         # where something does, and say so.
         for other in ctx.catalog.regions:
-            found = search(ctx.catalog, crit, other, q.workload)
+            found, found_legacy = run(other)
             if found.ranked:
-                region, result = other, found
+                region, result, legacy = other, found, found_legacy
                 moved = L(
                     lang,
                     f"{ctx.default_region}에는 조건에 맞는 모델이 없어 {ctx.catalog.region_name(other, 'ko')} 기준입니다.",
@@ -392,7 +400,7 @@ def recommend_answer(ctx: Ctx, q: Query, listing: bool = False) -> Answer:
         lines.append(unit_priced_line(side[:limit], lang))
     notes = [moved] if moved else list(region_note(ctx, q))
     notes.extend(_requirement_notes(ctx, q, result, lang))
-    notes.extend(_hidden_legacy(ctx, q, crit, region, lang))
+    notes.extend(_hidden_legacy(legacy, lang))
     left = max(0, len(main) - limit) + max(0, len(side) - limit)
     if left:
         notes.append(
@@ -444,8 +452,8 @@ def _basis(ranked: tuple[Ranked, ...], lang: str, q: Query) -> str:
 def by_price_kind(ranked: Sequence[Ranked]) -> tuple[tuple[Ranked, ...], tuple[Ranked, ...]]:
     """(the rows a table ranks, the rows shown apart): per-token and per-unit (image, second, query) prices are
     never ranked in one column. The table ranks the per-token rows, or the per-unit ones when there are none."""
-    token = tuple(r for r in ranked if r.basis in ("blended", "workload"))
-    unit = tuple(r for r in ranked if r.basis not in ("blended", "workload"))
+    token = tuple(r for r in ranked if r.basis in TOKEN_BASES)
+    unit = tuple(r for r in ranked if r.basis not in TOKEN_BASES)
     return (token, unit) if token else (unit, ())
 
 
@@ -463,7 +471,7 @@ def _figure(r: Ranked, lang: str) -> str:
     """The ranking figure; a unit price with its unit ("$0.04 / image")."""
     if r.figure is None:
         return "-"
-    if r.basis in ("blended", "workload"):
+    if r.basis in TOKEN_BASES:
         return usd(r.figure)
     return f"{usd(r.figure)} / {label(UNIT_LABEL, Unit(r.basis), lang)}"
 
@@ -479,12 +487,9 @@ def _ranked_row(ctx: Ctx, r: Ranked, lang: str) -> tuple[str, ...]:
     return (marked_name(r.model, lang), _figure(r, lang), context(r.model.context_window), route_label(r, lang))
 
 
-def _hidden_legacy(ctx: Ctx, q: Query, crit: Criteria, region: str, lang: str) -> list[str]:
+def _hidden_legacy(legacy: tuple[Ranked, ...], lang: str) -> list[str]:
     """How many legacy models the list left out, and how to see them."""
-    if crit.include_legacy or crit.members:
-        return []
-    shown = search(ctx.catalog, replace(crit, include_legacy=True), region, q.workload)
-    hidden = [r.model.name for r in shown.ranked if r.model.lifecycle == "legacy"]
+    hidden = [r.model.name for r in legacy]
     if not hidden:
         return []
     return [
