@@ -24,6 +24,29 @@ class ServiceTier(StrEnum):
     reserved = "reserved"
 
 
+# Converse's `serviceTier.type` ↔ the catalog's tier: Bedrock calls the standard tier "default".
+_BEDROCK_TIER = {ServiceTier.standard: "default"}
+
+
+def bedrock_tier(tier: ServiceTier) -> str:
+    """The `serviceTier.type` Converse takes for a catalog tier: standard → "default", flex → "flex", …"""
+    return _BEDROCK_TIER.get(tier, tier.value)
+
+
+def tier_of(value: str | None) -> ServiceTier | None:
+    """The catalog tier of a `serviceTier.type` Bedrock reported ("default" → standard); None for none or an
+    unknown value."""
+    if not value:
+        return None
+    lowered = value.strip().lower()
+    if lowered == "default":
+        return ServiceTier.standard
+    try:
+        return ServiceTier(lowered)
+    except ValueError:
+        return None
+
+
 class Route(StrEnum):
     in_region = "in_region"
     geo = "geo"

@@ -55,10 +55,15 @@ def token_price(
     tier: ServiceTier = ServiceTier.standard,
     route: Route = Route.in_region,
     input_tokens: int | None = None,
+    profile: str | None = None,
 ) -> PriceEntry | None:
     """The per-1K-token price row for a mode in a region, if the catalog has one. With `input_tokens`, the
-    long-context row whose threshold the input exceeds (the highest such) replaces the base row."""
+    long-context row whose threshold the input exceeds (the highest such) replaces the base row. With `profile`
+    (a geo or global profile id), only that profile's rows: `jp.` and `apac.` both serve Tokyo at their own
+    prices."""
     rows = [e for e in entries(model, mode, region, tier=tier, route=route, base=False) if e.unit is Unit.tokens_1k]
+    if profile is not None:
+        rows = [e for e in rows if (e.profile or "").lower() == profile.lower()]
     base = next((e for e in rows if e.context_above is None), None)
     if base is None or input_tokens is None:
         return base

@@ -1,45 +1,105 @@
-"""The estimated cost of a model call, from the catalog's price for the call's region and mode.
+"""The cost of a model call as AWS bills it, from the catalog's price row for exactly what was billed.
 
-Bedrock bills input (without cache tokens), output, cache reads and cache writes at their own per-1K prices. A
-cache price the catalog lacks is charged at the input price (what Bedrock charged before caching existed for
-that model), so a figure is never silently zero.
+The row is the one for the call's region and mode, the service tier Bedrock served (flex, priority, standard),
+the route the call took (the model id in-Region, or the geo / global inference profile id it called: each prices
+its own row, `global.` usually about 10 % below the geo profiles) and the long-context tier its input fell in
+(all input the model read, cache reads and writes included, against the row's `context_above`). Bedrock bills
+input (without cache tokens), output, cache reads, 5-minute and 1-hour cache writes at their own per-1K prices.
+
+Nothing is guessed: a call whose row the catalog lacks has no figure (`usd` None, `reason` names the dimension),
+and a part the row has no price for is left out and named (`missing`), never priced at zero or at another part's
+price without saying so.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.pricing import THOUSAND, token_price
-from bot.catalog.schema import Mode
-from bot.chat.types import Cost, Usage
+from bot.catalog.dimensions import Route, ServiceTier, route_of
+from bot.catalog.pricing import THOUSAND, entries, token_price
+from bot.catalog.schema import Mode, Model, PriceEntry
+from bot.chat.types import Cost, CostPart, Usage
+
+# Usage field → the price row's field for it, in the order a footer or a ledger lists them.
+BILLED_PARTS = (
+    ("input", "input_tokens", "input"),
+    ("output", "output_tokens", "output"),
+    ("cache_read", "cache_read_tokens", "cache_read"),
+    ("cache_write", "cache_write_tokens", "cache_write"),
+    ("cache_write_1h", "cache_write_1h_tokens", "cache_write_1h"),
+)
 
 
-def call_cost(catalog: Catalog, model_key: str, region: str, usage: Usage, mode: Mode = Mode.on_demand) -> Cost:
-    """The call's cost in USD, or `usd=None` when the catalog has no token price for that region and mode."""
+def call_cost(
+    catalog: Catalog,
+    model_key: str,
+    region: str,
+    usage: Usage,
+    mode: Mode = Mode.on_demand,
+    *,
+    model_id: str | None = None,
+    tier: ServiceTier = ServiceTier.standard,
+) -> Cost:
+    """The call's cost in USD. `model_id`: the Bedrock model or inference profile id called (default: the
+    model's own id, in-Region); `tier`: the service tier Bedrock reported serving (on-demand only)."""
     model = catalog.models[model_key]
-    entry = token_price(model, mode, region)
-    if entry is None or entry.input is None or entry.output is None:
-        return Cost(usd=None, region=region, mode=mode.value)
-    cache_read = entry.cache_read if entry.cache_read is not None else entry.input
-    cache_write = entry.cache_write if entry.cache_write is not None else entry.input
-    usd = (
-        usage.input_tokens * entry.input
-        + usage.output_tokens * entry.output
-        + usage.cache_read_tokens * cache_read
-        + usage.cache_write_tokens * cache_write
-    ) / THOUSAND
-    return Cost(
-        usd=usd,
-        region=region,
-        mode=mode.value,
-        as_of=catalog.as_of(entry),
-        source=entry.source,
+    called = model_id or model.ids[0]
+    route = route_of(called)
+    profile = None if route is Route.in_region else called
+    tier = tier if mode is Mode.on_demand else ServiceTier.standard
+    basis = Cost(usd=None, region=region, mode=mode.value, tier=tier.value, route=route.value, profile=profile)
+    context = usage.prompt_tokens or None
+    row = token_price(model, mode, region, tier=tier, route=route, input_tokens=context, profile=profile)
+    if row is None:
+        return replace(basis, reason=_unpriced(model, mode, region, tier, route))
+    cache_row: PriceEntry | None = row
+    if mode is not Mode.on_demand:  # cache prices live on the on-demand row of the same route
+        cache_row = token_price(model, Mode.on_demand, region, route=route, input_tokens=context, profile=profile)
+    parts: list[CostPart] = []
+    missing: list[str] = []
+    for part, tokens_field, price_field in BILLED_PARTS:
+        tokens = int(getattr(usage, tokens_field))
+        if not tokens:
+            continue
+        holder = cache_row if part.startswith("cache") else row
+        rate = getattr(holder, price_field) if holder is not None else None
+        if rate is None:
+            missing.append(part)
+            continue
+        parts.append(CostPart(part, tokens, rate, rate * tokens / THOUSAND))
+    return replace(
+        basis,
+        usd=sum((p.usd for p in parts), Decimal(0)),
+        as_of=catalog.as_of(row),
+        source=row.source,
+        context_above=row.context_above,
+        parts=tuple(parts),
+        missing=tuple(missing),
     )
 
 
+def _unpriced(model: Model, mode: Mode, region: str, tier: ServiceTier, route: Route) -> str:
+    """Which dimension the catalog lacks: "tier" (the route is priced, not at this tier), "route" (the region
+    is priced, not on this route or profile) or "region" (nothing for this region and mode)."""
+    if entries(model, mode, region, tier=ServiceTier.standard, route=route, base=False):
+        return "tier"
+    if entries(model, mode, region, tier=None, route=None, base=False):
+        return "route"
+    return "region"
+
+
 def estimate_usd(
-    catalog: Catalog, model_key: str, region: str, input_tokens: int, output_tokens: int
+    catalog: Catalog,
+    model_key: str,
+    region: str,
+    input_tokens: int,
+    output_tokens: int,
+    *,
+    model_id: str | None = None,
+    tier: ServiceTier = ServiceTier.standard,
 ) -> Decimal | None:
     """Planning figure for a call that has not run (compare's confirmation)."""
-    return call_cost(catalog, model_key, region, Usage(input_tokens=input_tokens, output_tokens=output_tokens)).usd
+    usage = Usage(input_tokens=input_tokens, output_tokens=output_tokens)
+    return call_cost(catalog, model_key, region, usage, model_id=model_id, tier=tier).usd

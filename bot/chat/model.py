@@ -86,6 +86,7 @@ class Completion:
     error: ModelError | None = field(default=None, compare=False)
     guardrail: GuardTrace = field(default_factory=dict)  # Bedrock Guardrails' interventions, by source
     calls: int = 1  # Converse calls behind this answer (the catalog assistant's tool rounds add theirs)
+    served_tier: str | None = None  # the `serviceTier.type` Bedrock reported serving ("default", "flex", ...)
 
 
 class ChatModel(Protocol):
@@ -218,6 +219,7 @@ class BedrockChatModel:
             interrupted=error is not None,
             error=error,
             guardrail=_guardrail(meta, stop, usage),
+            served_tier=_served_tier(meta),
         )
 
 
@@ -228,6 +230,14 @@ def _guardrail(meta: Mapping[str, Any], stop: str, usage: Usage) -> GuardTrace:
     if stop == "guardrail_intervened" and not (found["INPUT"] or found["OUTPUT"]):
         found["INPUT" if usage.output_tokens == 0 else "OUTPUT"].append(Hit("bedrock:guardrail", "block", "bedrock"))
     return found if found["INPUT"] or found["OUTPUT"] else {}
+
+
+def _served_tier(meta: Mapping[str, Any]) -> str | None:
+    """The metadata event's `serviceTier.type`: the tier Bedrock actually served (it may differ from the one
+    asked for, e.g. priority over capacity served as default)."""
+    tier = meta.get("serviceTier")
+    value = tier.get("type") if isinstance(tier, Mapping) else None
+    return str(value) if value else None
 
 
 def _text_of(chunk: AIMessageChunk) -> str:
@@ -252,14 +262,18 @@ def _usage(merged: AIMessageChunk | None, elapsed_ms: float, ttft_ms: float | No
     if merged is None or not merged.usage_metadata:
         return None
     um = merged.usage_metadata
-    details = um.get("input_token_details") or {}
+    details: Mapping[str, Any] = um.get("input_token_details") or {}
     cache_read = int(details.get("cache_read") or 0)
-    cache_write = int(details.get("cache_creation") or 0)
+    # With Bedrock's `cacheDetails`, langchain-aws splits the writes by time-to-live and zeroes `cache_creation`.
+    write_5m = int(details.get("ephemeral_5m_input_tokens") or 0)
+    write_1h = int(details.get("ephemeral_1h_input_tokens") or 0)
+    cache_write = int(details.get("cache_creation") or 0) + write_5m
     return Usage(
-        input_tokens=int(um.get("input_tokens", 0)) - cache_read - cache_write,  # LangChain's includes cache tokens
+        input_tokens=int(um.get("input_tokens", 0)) - cache_read - cache_write - write_1h,  # LangChain's has them
         output_tokens=int(um.get("output_tokens", 0)),
         cache_read_tokens=cache_read,
         cache_write_tokens=cache_write,
+        cache_write_1h_tokens=write_1h,
         latency_ms=elapsed_ms,
         ttft_ms=ttft_ms,
     )

@@ -37,21 +37,25 @@ class Usage:
     """Token counts and timings of one call (or of several added up).
 
     `input_tokens` is Bedrock's `inputTokens`: the input billed at the input price, cache reads and writes *not*
-    included (they have their own prices). Timings are what the bot measured around the call, in milliseconds.
+    included (they have their own prices). `cache_write_tokens` are written with the 5-minute time-to-live,
+    `cache_write_1h_tokens` with the 1-hour one (Bedrock's `cacheDetails`; without them every write is 5-minute).
+    Timings are what the bot measured around the call, in milliseconds.
     """
 
     input_tokens: int = 0
     output_tokens: int = 0
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
+    cache_write_1h_tokens: int = 0
     latency_ms: float = 0.0
     ttft_ms: float | None = None
     estimated: bool = False  # True when Bedrock reported no usage (an interrupted stream) and the bot estimated it
 
     @property
     def prompt_tokens(self) -> int:
-        """All input the model read: billed input plus cache reads and writes."""
-        return self.input_tokens + self.cache_read_tokens + self.cache_write_tokens
+        """All input the model read: billed input plus cache reads and writes (what a long-context threshold
+        counts)."""
+        return self.input_tokens + self.cache_read_tokens + self.cache_write_tokens + self.cache_write_1h_tokens
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -59,6 +63,7 @@ class Usage:
             output_tokens=self.output_tokens + other.output_tokens,
             cache_read_tokens=self.cache_read_tokens + other.cache_read_tokens,
             cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
+            cache_write_1h_tokens=self.cache_write_1h_tokens + other.cache_write_1h_tokens,
             latency_ms=self.latency_ms + other.latency_ms,
             ttft_ms=self.ttft_ms if self.ttft_ms is not None else other.ttft_ms,
             estimated=self.estimated or other.estimated,
@@ -66,14 +71,38 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class CostPart:
+    """One billed part of a call: `part` is input, output, cache_read, cache_write (5-minute) or cache_write_1h."""
+
+    part: str
+    tokens: int
+    per_1k: Decimal
+    usd: Decimal
+
+
+@dataclass(frozen=True)
 class Cost:
-    """An estimated cost in USD from the catalog's price for the call's region and mode (None: no price)."""
+    """An estimated cost in USD from the catalog's price row for what was billed: the region the call was made
+    from, the mode, the service tier Bedrock served, the route (in-Region id, geo or global profile, `profile`
+    the id called) and the long-context tier (`context_above`: the threshold whose rates applied, None the base
+    rates). `usd` None: the catalog has no price row for that; `reason` says which dimension it lacks.
+    `missing` names parts the call used that the row has no price for: not included in `usd`, and said."""
 
     usd: Decimal | None
     region: str
     mode: str = "on_demand"
     as_of: date | None = None
     source: str | None = None
+    tier: str = "standard"
+    route: str = "in_region"
+    profile: str | None = None
+    context_above: int | None = None
+    parts: tuple[CostPart, ...] = ()
+    missing: tuple[str, ...] = ()
+    reason: str | None = None
+
+    def part_usd(self, part: str) -> Decimal:
+        return sum((p.usd for p in self.parts if p.part == part), Decimal(0))
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,16 @@ NANO = Decimal(1_000_000_000)
 # What every aggregate counts, per (day or month, dimension, value). All integers, so concurrent increments add
 # up exactly; cost is in nano-USD (catalog prices per 1K tokens have at most 9 decimals per token).
 # "estimated": events whose tokens the bot estimated (an answer cut off when its process died, finished by a sweeper).
+# "cache_write" counts 5-minute cache writes, "cache_write_1h" 1-hour ones; "<part>_nusd" is the cost of each billed
+# part (they add up to "cost_nusd"), so a bill can be compared line by line; "partial": events with a part the
+# catalog has no price for (left out of the cost); "expired_cache_write": cache-write tokens of turns that came
+# 5 to 60 minutes after their thread's previous turn (a 5-minute cache had expired; a 1-hour one would not have).
 METRICS = (
-    "requests", "input", "output", "cache_read", "cache_write", "latency_ms", "cost_nusd", "unpriced", "estimated"
-)
+    "requests", "input", "output", "cache_read", "cache_write", "latency_ms", "cost_nusd", "unpriced", "estimated",
+    "cache_write_1h", "input_nusd", "output_nusd", "cache_read_nusd", "cache_write_nusd", "cache_write_1h_nusd",
+    "partial", "expired_cache_write",
+)  # fmt: skip
+PARTS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
 
 
 def to_nusd(usd: Decimal) -> int:
@@ -28,8 +35,11 @@ def to_usd(nusd: int) -> Decimal:
 @dataclass(frozen=True)
 class UsageEvent:
     """`model` is the catalog key that answered (`requested` the one asked for, when a fallback answered);
-    `profile` the Bedrock model or inference-profile id called; `region` the region the cost was priced for.
-    `cost_nusd` is None when the catalog has no price for that region and mode (counted as `unpriced`).
+    `profile` the Bedrock model or inference-profile id called, `route` its route (in_region, geo, global);
+    `region` the region the call was made from and priced for; `tier` the service tier Bedrock served;
+    `context_above` the long-context threshold whose rates applied (None: base rates).
+    `cost_nusd` is None when the catalog has no price for that (counted as `unpriced`); `part_nusd` its split by
+    billed part (`PARTS`); `missing` the parts the catalog had no price for (left out, counted as `partial`).
     `calls`: Converse calls behind the event (tool rounds). `guardrail`: "SOURCE:kind:action" per intervention."""
 
     team: str
@@ -45,6 +55,13 @@ class UsageEvent:
     cache_write_tokens: int = 0
     latency_ms: float = 0.0
     cost_nusd: int | None = None
+    cache_write_1h_tokens: int = 0
+    tier: str = "standard"
+    route: str = "in_region"
+    context_above: int | None = None
+    part_nusd: tuple[int, ...] = (0, 0, 0, 0, 0)  # in PARTS order
+    missing: tuple[str, ...] = ()
+    expired_cache_write: int = 0
     calls: int = 1
     requested: str = ""
     interrupted: bool = False
@@ -64,6 +81,10 @@ class UsageEvent:
             self.cost_nusd or 0,
             1 if self.cost_nusd is None else 0,
             1 if self.estimated else 0,
+            self.cache_write_1h_tokens,
+            *self.part_nusd,
+            1 if self.missing else 0,
+            self.expired_cache_write,
         )
 
     def fields(self) -> dict[str, str]:
@@ -82,8 +103,15 @@ class UsageEvent:
             "output": str(self.output_tokens),
             "cache_read": str(self.cache_read_tokens),
             "cache_write": str(self.cache_write_tokens),
+            "cache_write_1h": str(self.cache_write_1h_tokens),
+            "tier": self.tier,
+            "route": self.route,
+            "context_above": "" if self.context_above is None else str(self.context_above),
             "latency_ms": str(round(self.latency_ms)),
             "cost_nusd": "" if self.cost_nusd is None else str(self.cost_nusd),
+            **{f"{part}_nusd": str(n) for part, n in zip(PARTS, self.part_nusd, strict=True)},
+            "missing": ",".join(self.missing),
+            "expired_cache_write": str(self.expired_cache_write),
             "calls": str(self.calls),
             "interrupted": "1" if self.interrupted else "0",
             "estimated": "1" if self.estimated else "0",
@@ -104,6 +132,14 @@ class Totals:
     cost_nusd: int = 0
     unpriced: int = 0
     estimated: int = 0
+    cache_write_1h: int = 0
+    input_nusd: int = 0
+    output_nusd: int = 0
+    cache_read_nusd: int = 0
+    cache_write_nusd: int = 0
+    cache_write_1h_nusd: int = 0
+    partial: int = 0
+    expired_cache_write: int = 0
 
     @property
     def usd(self) -> Decimal:
@@ -111,11 +147,15 @@ class Totals:
 
     @property
     def tokens(self) -> int:
-        return self.input + self.output + self.cache_read + self.cache_write
+        return self.prompt_tokens + self.output
 
     @property
     def prompt_tokens(self) -> int:
-        return self.input + self.cache_read + self.cache_write
+        return self.input + self.cache_read + self.cache_write + self.cache_write_1h
+
+    def part_usd(self, part: str) -> Decimal:
+        """The cost of one billed part (`PARTS`)."""
+        return to_usd(int(getattr(self, f"{part}_nusd")))
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(*(getattr(self, m) + getattr(other, m) for m in METRICS))

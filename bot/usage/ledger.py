@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 import redis
 
+from bot.catalog.dimensions import profile_prefix
 from bot.errors import StoreUnavailable
 from bot.store import keys
 from bot.usage.event import Totals, UsageEvent
@@ -44,8 +45,13 @@ RETRY_AFTER_S = 2.0
 
 # Dimensions of the daily aggregates, and of the monthly ones (budgets and `/bedrock usage month` read these).
 # "user_models" and "channel_models" are one hash per user / channel (`user_models:U123`), by model, so that one
-# person's or one channel's usage is read without scanning everybody's.
-DAY_DIMS = ("all", "model", "user", "channel", "feature", "team", "model_feature", "user_models", "channel_models")
+# person's or one channel's usage is read without scanning everybody's. "bill" is what AWS bills by: the service
+# tier and route (`bill_key`: "flex/global"); "model_bill" the same per model and profile prefix
+# (`model_bill_key`: "claude-sonnet-4-5/standard/geo/apac"), for the savings hints.
+DAY_DIMS = (
+    "all", "model", "user", "channel", "feature", "team", "model_feature", "user_models", "channel_models", "bill",
+    "model_bill",
+)  # fmt: skip
 MONTH_DIMS = ("user", "channel", "model", "user_models", "channel_models")
 PER_SUBJECT = {"user_models": "user", "channel_models": "channel"}
 ALL = "*"
@@ -64,6 +70,21 @@ class _Write:
     keys: list[str]
     args: list[str | int]
     id: str | None = None
+
+
+def bill_key(tier: str, route: str) -> str:
+    return f"{tier}/{route}"
+
+
+def model_bill_key(model: str, tier: str, route: str, profile: str) -> str:
+    """`model/tier/route/prefix`, the prefix of the profile called (`apac`, `global`) or "-" in-Region."""
+    return f"{model}/{tier}/{route}/{profile_prefix(profile) or '-'}"
+
+
+def parse_model_bill(value: str) -> tuple[str, str, str, str]:
+    """(model, tier, route, prefix) of a `model_bill_key`; a model key never holds "/"."""
+    model, tier, route, prefix = value.rsplit("/", 3)
+    return model, tier, route, prefix
 
 
 def month_of(day: date) -> str:
@@ -265,6 +286,8 @@ class Ledger:
             "model_feature": f"{event.model}/{event.feature}",
             "user_models": event.model,
             "channel_models": event.model,
+            "bill": bill_key(event.tier, event.route),
+            "model_bill": model_bill_key(event.model, event.tier, event.route, event.profile),
         }
         subjects = {"user": event.user, "channel": event.channel}
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from bot.caller import Caller
 from bot.chat.types import Cost, Usage
 from bot.guardrails.verdict import Hit, Source
-from bot.usage.event import UsageEvent, to_nusd
+from bot.usage.event import PARTS, UsageEvent, to_nusd
 from bot.usage.ledger import Ledger
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,12 @@ class Meter:
         interrupted: bool = False,
         calls: int = 1,
         guardrail: tuple[str, ...] = (),
+        expired_cache_write: int = 0,
     ) -> UsageEvent:
+        """`expired_cache_write`: the call's cache-write tokens when its turn followed the thread's previous one
+        after a 5-minute cache had expired (see `bot.usage.event.METRICS`)."""
         metadata: Mapping[str, str] = caller.metadata(feature)
+        parts = tuple(to_nusd(cost.part_usd(part)) for part in PARTS)  # the total is their sum: lines add up
         event = UsageEvent(
             team=metadata["team"],
             channel=metadata["channel"],
@@ -58,7 +62,14 @@ class Meter:
             cache_read_tokens=usage.cache_read_tokens,
             cache_write_tokens=usage.cache_write_tokens,
             latency_ms=usage.latency_ms,
-            cost_nusd=None if cost.usd is None else to_nusd(cost.usd),
+            cost_nusd=None if cost.usd is None else (sum(parts) if cost.parts else to_nusd(cost.usd)),
+            cache_write_1h_tokens=usage.cache_write_1h_tokens,
+            tier=cost.tier,
+            route=cost.route,
+            context_above=cost.context_above,
+            part_nusd=parts,
+            missing=cost.missing,
+            expired_cache_write=expired_cache_write,
             calls=calls,
             requested=requested or model,
             interrupted=interrupted,
@@ -78,6 +89,11 @@ class Meter:
                 "output_tokens": usage.output_tokens,
                 "cache_read_tokens": usage.cache_read_tokens,
                 "cache_write_tokens": usage.cache_write_tokens,
+                "cache_write_1h_tokens": usage.cache_write_1h_tokens,
+                "tier": cost.tier,
+                "route": cost.route,
+                "context_above": cost.context_above,
+                "missing": ",".join(cost.missing),
                 "latency_ms": round(usage.latency_ms, 1),
                 "cost_usd": str(cost.usd) if cost.usd is not None else None,
                 "calls": calls,
