@@ -73,6 +73,7 @@ class ModelRequest:
     max_tokens: int
     metadata: Mapping[str, str]
     tools: Sequence[Mapping[str, Any]] = ()
+    service_tier: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,8 @@ class BedrockChatModel:
         kwargs: dict[str, Any] = {"max_tokens": request.max_tokens, "request_metadata": dict(request.metadata)}
         if request.tools:
             kwargs["tool_config"] = {"tools": [{"toolSpec": dict(t)} for t in request.tools]}
+        if request.service_tier:
+            kwargs["service_tier"] = request.service_tier
         started = time.perf_counter()
         first: float | None = None
         pieces: list[str] = []
