@@ -9,6 +9,7 @@ can forget the check. The console is none of Slack's places: it uses `for_consol
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -41,6 +42,20 @@ class ModelRules(_Strict):
     )
 
 
+RouteName = Literal["in_region", "geo", "global"]
+ALL_ROUTES: tuple[RouteName, ...] = ("in_region", "geo", "global")
+
+
+class RouteRules(_Strict):
+    """Which routes calls may take: the in-Region model id, a geo cross-Region profile (us./eu./apac.…: data
+    stays in that geography) or a global profile (any commercial Region). A bank may keep some data in-Region."""
+
+    allow: list[RouteName] = Field(default_factory=lambda: list(ALL_ROUTES), description="routes any model may take")
+    models: dict[str, list[RouteName]] = Field(
+        default_factory=dict, description="catalog key -> the only routes that model may take (within allow)"
+    )
+
+
 class AccessPolicy(_Strict):
     """Who may use the bot where. Empty lists mean no restriction; the default allows everything, no admins."""
 
@@ -50,6 +65,7 @@ class AccessPolicy(_Strict):
     admins: list[str] = Field(default_factory=list, description="user ids allowed admin-only subcommands")
     bots: BotRules = BotRules()
     models: ModelRules = ModelRules()
+    routes: RouteRules = RouteRules()
 
     @classmethod
     def load(cls, path: Path) -> AccessPolicy:
@@ -122,6 +138,11 @@ class AccessPolicy(_Strict):
             return False
         only = rules.restricted.get(model_key)
         return only is None or self.is_admin(user_id) or (user_id is not None and user_id in only)
+
+    def allowed_routes(self, model_key: str) -> tuple[RouteName, ...]:
+        """The routes calls to `model_key` may take, in the policy's order (in-Region, geo, global)."""
+        only = self.routes.models.get(model_key)
+        return tuple(r for r in ALL_ROUTES if r in self.routes.allow and (only is None or r in only))
 
     def answers_bot(self, bot_id: str | None) -> bool:
         """Whether a message from another bot (`bot_id`) should be answered."""

@@ -23,9 +23,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot import model_defaults
+from bot import model_defaults, tier_defaults
 from bot.caller import Caller
-from bot.chat.asks import ChatAsk, CompareAsk, parse_live
+from bot.chat.asks import ChatAsk, CompareAsk, parse_live, take_tier
 from bot.chat.resolve import chat_model, is_chat_model, require_allowed
 from bot.errors import InputError, StoreUnavailable, UsageError
 from bot.guardrails import view as guardrail_view
@@ -80,15 +80,10 @@ def _subcommand(services: Services, caller: Caller, text: str) -> Reply:
             return model_defaults.run(services, caller, args, lang)
         case "status":
             return _status(services, caller, lang)
-        case "try" if len(args.split()) < 2:
-            raise UsageError(
-                OTHER_USAGE["try"], ko="모델과 프롬프트가 필요합니다.", en="A model and a prompt are needed."
-            )
         case "try":
-            name, prompt = args.split(maxsplit=1)
-            key = chat_model(services.engine, name)
-            require_allowed(services.engine.catalog, services.access, caller.user, key)  # before the public post
-            return ChatAsk(text=prompt.strip(), lang=lang, feature="try", named=key, bind=True)
+            return _try(services, caller, args, lang)
+        case "tier":
+            return tier_defaults.run(services, caller, args, lang)
         case "reset":
             return reset(services, caller, lang)
         case "usage":
@@ -98,6 +93,19 @@ def _subcommand(services: Services, caller: Caller, text: str) -> Reply:
         case "guardrails":
             return _guardrails(services, caller, args, lang)
     raise unknown_subcommand(sub, ALL_SUBCOMMANDS)
+
+
+def _try(services: Services, caller: Caller, args: str, lang: str) -> ChatAsk:
+    """`try [--flex|--priority] <model> <prompt>`: the model and the tier are checked before anything is posted."""
+    tier, args = take_tier(args, OTHER_USAGE["try"])
+    if len(args.split()) < 2:
+        raise UsageError(OTHER_USAGE["try"], ko="모델과 프롬프트가 필요합니다.", en="A model and a prompt are needed.")
+    name, prompt = args.split(maxsplit=1)
+    key = chat_model(services.engine, name)
+    require_allowed(services.engine.catalog, services.access, caller.user, key)  # before the public post
+    if tier is not None:
+        services.chat.plans(caller, (key,), lang, tier)  # a tier the model lacks is refused now, not after posting
+    return ChatAsk(text=prompt.strip(), lang=lang, feature="try", named=key, bind=True, tier=tier)
 
 
 def answer_message(services: Services, caller: Caller, text: str) -> Reply:

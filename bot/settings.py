@@ -338,10 +338,57 @@ class ChatSettings(_Group):
     stream_sweep_s: float = Field(
         10.0, ge=0.2, le=3600, description="seconds between checks for abandoned answers to finish (every replica)"
     )
+    service_tier: Literal["standard", "flex", "priority"] = Field(
+        "standard", description="service tier asked for by default: standard (Bedrock's default), flex, priority"
+    )
+    route: Literal["auto", "in_region", "geo", "global"] = Field(
+        "auto", description="how models are called: auto (in-Region id, else geo profile, else global), or one route"
+    )
+    model_routes: str | None = Field(
+        None, description="per-model routes, e.g. claude-sonnet-4-5=global,nova-pro=geo (overrides BRA_ROUTE)"
+    )
+    cache_ttl: Literal["5m", "1h"] = Field("5m", description="prompt-cache lifetime: 5m, or 1h where the model has it")
+    model_cache_ttls: str | None = Field(
+        None, description="per-model prompt-cache lifetimes, e.g. claude-sonnet-4-5=1h"
+    )
+
+    @field_validator("service_tier", mode="before")
+    @classmethod
+    def _default_tier(cls, value: Any) -> Any:
+        return "standard" if isinstance(value, str) and value.strip().lower() == "default" else value
+
+    @field_validator("model_routes", "model_cache_ttls")
+    @classmethod
+    def _pairs_shape(cls, value: str | None) -> str | None:
+        allowed = ("auto", "in_region", "geo", "global", "5m", "1h")
+        for key, choice in _pairs(value).items():
+            if not key or choice not in allowed:
+                raise ValueError(f"{key}={choice!r}: expected <model key>=<{'|'.join(allowed)}>")
+        return value
 
     @property
     def fallbacks(self) -> tuple[str, ...]:
         return tuple(k.strip() for k in self.fallback_models.split(",") if k.strip())
+
+    @property
+    def routes(self) -> dict[str, str]:
+        """Model key → route (`BRA_MODEL_ROUTES`)."""
+        return _pairs(self.model_routes)
+
+    @property
+    def cache_ttls(self) -> dict[str, str]:
+        """Model key → prompt-cache lifetime (`BRA_MODEL_CACHE_TTLS`)."""
+        return _pairs(self.model_cache_ttls)
+
+
+def _pairs(value: str | None) -> dict[str, str]:
+    """`a=x, b=y` → {"a": "x", "b": "y"} (blanks around names dropped)."""
+    out: dict[str, str] = {}
+    for item in (value or "").split(","):
+        if item.strip():
+            key, _, choice = item.partition("=")
+            out[key.strip()] = choice.strip()
+    return out
 
 
 class GuardSettings(_Group):

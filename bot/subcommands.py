@@ -6,6 +6,7 @@ from __future__ import annotations
 OTHER_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "model": ("model", "기본모델", "모델설정"),
     "try": ("try", "시험", "써보기"),
+    "tier": ("tier", "등급", "티어"),
     "reset": ("reset", "초기화"),
     "usage": ("usage", "사용량"),
     "budget": ("budget", "budgets", "예산"),
@@ -14,7 +15,8 @@ OTHER_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
 }
 OTHER_USAGE = {
     "model": "/bedrock model [<model> [me|channel]]",
-    "try": "/bedrock try <model> <prompt>",
+    "try": "/bedrock try [--flex|--priority] <model> <prompt>",
+    "tier": "/bedrock tier [standard|flex|priority|reset]",
     "reset": "/bedrock reset",
     "usage": "/bedrock usage [me|channel|all] [today|week|month]",
     "budget": "/bedrock budget [<@user> <usd|unlimited|reset>]",

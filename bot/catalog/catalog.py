@@ -37,6 +37,16 @@ class Catalog:
             return code
         return f"{region.name_ko if lang == 'ko' else region.name_en} ({code})"
 
+    def place(self, code: str, lang: str) -> str:
+        """The place in a Region's name ("아시아 태평양(서울)" → "서울", "Asia Pacific (Seoul)" → "Seoul"), or the
+        code when the catalog does not know the Region."""
+        region = self.regions.get(code)
+        if region is None:
+            return code
+        name = region.name_ko if lang == "ko" else region.name_en
+        inner = name[name.rfind("(") + 1 : -1] if name.endswith(")") and "(" in name else name
+        return inner.strip() or code
+
     def as_of(self, entry: PriceEntry | None = None, source_key: str | None = None) -> date:
         """The as-of date of a price (its own, else its source's) or of a source."""
         if entry is not None and entry.as_of is not None:

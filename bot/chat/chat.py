@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
@@ -22,20 +23,22 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from bot.access import AccessPolicy
 from bot.caller import Caller
+from bot.catalog.dimensions import ServiceTier, tier_of
 from bot.catalog.schema import Model
 from bot.chat.asks import ChatAsk
 from bot.chat.cost import call_cost
 from bot.chat.deadline import TURN_DEADLINE, Deadline, complete_within
 from bot.chat.model import ChatModel, Completion, ModelError, ModelRequest, ToolCall
+from bot.chat.plan import TIER_NAMES, CallPlan, Planner
 from bot.chat.present import progress_text, stop_notice
 from bot.chat.reliability import Backoff, Limits, NoAnswer, Progress, call_with_fallback
-from bot.chat.resolve import Choice, choose, is_chat_model, model_id_for
+from bot.chat.resolve import Choice, choose, is_chat_model
 from bot.chat.summary import Summariser, extractive
 from bot.chat.tokens import MESSAGE_OVERHEAD, estimate_tokens
 from bot.chat.tools import SPECS, run_tool
 from bot.chat.types import ChatResult, Cost, Sink, Usage, announce, settled
 from bot.chat.window import fold_count, history_budget
-from bot.errors import ModelUnavailable, RateLimited, StoreUnavailable
+from bot.errors import AccessDenied, ModelUnavailable, RateLimited, StoreUnavailable
 from bot.guardrails.guard import Guard, where
 from bot.guardrails.verdict import Source
 from bot.prompts import render
@@ -51,8 +54,13 @@ from bot.usage.meter import Meter, actions
 
 log = logging.getLogger(__name__)
 
-CACHE_POINT: dict[str, Any] = {"cachePoint": {"type": "default"}}
 TOOLS_TOKENS = estimate_tokens(str(SPECS))
+CACHE_5M_S, CACHE_1H_S = 5 * 60, 60 * 60  # how long Bedrock keeps a cached prefix after its last use
+
+
+def cache_point(ttl: str) -> dict[str, Any]:
+    """A Converse cachePoint block; the 5-minute lifetime is Bedrock's default and is not spelled out."""
+    return {"cachePoint": {"type": "default", "ttl": ttl}} if ttl != "5m" else {"cachePoint": {"type": "default"}}
 
 
 @dataclass
@@ -100,12 +108,16 @@ class Chat:
         self.rate, self.tz = rate, tz
         self.today = today
         self.prompt_lang = prompt_lang
+        self.planner = Planner(self.catalog, access, settings, region)
         summary_key = settings.summary_model if settings.summary_model in self.catalog.models else None
-        self.summariser = Summariser(
-            model if summary_key else None,
-            summary_key,
-            model_id_for(self.catalog.models[summary_key], region) if summary_key else None,
-        )
+        summary_id = None
+        if summary_key is not None:
+            try:
+                summary_id = self.planner.model_id(self.catalog.models[summary_key])
+            except AccessDenied:  # the policy forbids every route of the summary model: summaries stay extractive
+                log.warning("summary model has no allowed route", extra={"model": summary_key})
+                summary_key = None
+        self.summariser = Summariser(model if summary_key else None, summary_key, summary_id)
 
     # -- model choice -------------------------------------------------------------------------------------------
 
@@ -153,15 +165,56 @@ class Chat:
             at=at.strftime("%H:%M:%S %Z").strip(),
         )
 
-    def account(self, caller: Caller, feature: str, key: str, done: Completion, **event: Any) -> Cost:
-        """Price a call's usage from the catalog and record it (log line and ledger); returns the cost."""
-        cost = call_cost(self.catalog, key, self.region, done.usage)
-        profile = model_id_for(self.catalog.models[key], self.region)
+    def account(
+        self, caller: Caller, feature: str, key: str, done: Completion, plan: CallPlan | None = None, **event: Any
+    ) -> Cost:
+        """Price a call's usage from the catalog as it was billed — the route and profile called (`plan`; without
+        one, the deployment's plan for `key`), the service tier Bedrock reported serving (else the one asked
+        for) — and record it (log line and ledger); returns the cost."""
+        plan = plan or self.planner.plan(key, "en")
+        served = tier_of(done.served_tier) or plan.tier
+        cost = call_cost(self.catalog, key, self.region, done.usage, model_id=plan.model_id, tier=served)
         self.meter.record(
-            caller, feature, model=key, profile=profile, usage=done.usage, cost=cost, interrupted=done.interrupted,
-            calls=done.calls, **event,
+            caller, feature, model=key, profile=plan.model_id, usage=done.usage, cost=cost,
+            interrupted=done.interrupted, calls=done.calls, **event,
         )  # fmt: skip
         return cost
+
+    def plans(self, caller: Caller, keys: Sequence[str], lang: str, tier: ServiceTier | None) -> dict[str, CallPlan]:
+        """Call plans for a chain of models: the first (chosen) one refuses a tier the command asked for and the
+        model lacks; fallbacks fall back to the standard tier, and a fallback the route policy forbids is left
+        out. `tier` None: the channel's tier (`/bedrock tier`), else the deployment's."""
+        asked = tier is not None
+        wanted = tier or self.channel_tier(caller)
+        out = {keys[0]: self.planner.plan(keys[0], lang, tier=wanted, asked=asked)}
+        for key in keys[1:]:
+            try:
+                out[key] = self.planner.plan(key, lang, tier=wanted)
+            except AccessDenied:
+                continue
+        return out
+
+    def channel_tier(self, caller: Caller) -> ServiceTier | None:
+        """The service tier set for the caller's channel, if any (None also when Redis cannot tell)."""
+        if self.prefs is None or caller.channel is None:
+            return None
+        try:
+            value = self.prefs.channel_tier(team=caller.team, channel=caller.channel)
+        except StoreUnavailable:
+            return None
+        return tier_of(value)
+
+    def served_notice(self, plan: CallPlan, done: Completion, lang: str) -> str | None:
+        """A line when Bedrock served another tier than the one asked for (the served one is what is priced)."""
+        served = tier_of(done.served_tier)
+        if served is None or served is plan.tier:
+            return None
+        asked, got = TIER_NAMES.get(plan.tier, plan.tier.value), TIER_NAMES.get(served, served.value)
+        return L(
+            lang,
+            f"{asked} 등급으로 요청했지만 Bedrock이 {got} 등급으로 처리했습니다 (비용은 처리된 등급 기준).",
+            f"{asked} was asked for, but Bedrock served this on {got} (the cost is for the tier served).",
+        )
 
     def budget_notices(self, caller: Caller, lang: str) -> tuple[str, ...]:
         """After a call: a budget warning when it crossed a threshold (once per threshold and period)."""
@@ -222,6 +275,9 @@ class Chat:
             self.limit(caller, lang)
         admission = self.admit(caller, choice.key, lang)
         acc.notices.extend(admission.notices)
+        plans = self.plans(caller, self.chain(caller, admission.model), lang, ask.tier)
+        chain = list(plans)
+        acc.notices.extend(plans[chain[0]].notices)
         if ask.bind and self.memory is not None and state.model != choice.key:
             self._safely(lambda m: m.bind(ref, choice.key), acc, lang)
         model = self.catalog.models[admission.model]
@@ -236,19 +292,19 @@ class Chat:
         prompt_tokens = fixed + sum(t.tokens for t in history) + estimate_tokens(summary)
 
         def build(key: str) -> ModelRequest:
-            m = self.catalog.models[key]
+            m, plan = self.catalog.models[key], plans[key]
             announce(sink, key, prompt_tokens)
-            messages = self._messages(m, self._system(m, ask), summary, history, ask.text, lang)
+            messages = self._messages(m, self._system(m, ask), summary, history, ask.text, plan.cache_ttl)
             return ModelRequest(
                 model_key=key,
-                model_id=model_id_for(m, self.region),
+                model_id=plan.model_id,
                 messages=messages,
                 max_tokens=self.max_tokens(m),
                 metadata=metadata,
                 tools=SPECS if ask.tools and m.features.tool_use else (),
+                service_tier=plan.service_tier,
             )
 
-        chain = self.chain(caller, admission.model)
         guarded = self.guard.stream(sink, lang)
         names = {k: self.catalog.models[k].name for k in chain}
 
@@ -257,7 +313,7 @@ class Chat:
                 progress(progress_text(step, names, lang))
 
         def late(key: str, done: Completion) -> None:  # given up on, answered after all: Bedrock bills it
-            self.account(caller, ask.feature, key, done, requested=choice.key)
+            self.account(caller, ask.feature, key, done, plans[key], requested=choice.key)
 
         try:
             answered = call_with_fallback(
@@ -294,7 +350,14 @@ class Chat:
             error = self.guard.blocked(verdict).message(lang)
         remember = not verdict.blocked and not any(h.action == "block" for hs in done.guardrail.values() for h in hs)
         trace = [("INPUT", ask.guardrail), *done.guardrail.items(), ("OUTPUT", verdict.hits)]
-        cost = self.account(caller, ask.feature, key, done, requested=choice.key, guardrail=actions(trace))
+        plan = plans[key]
+        served = self.served_notice(plan, done, lang)
+        if served is not None:
+            acc.notices.append(served)
+        cost = self.account(
+            caller, ask.feature, key, done, plan, requested=choice.key, guardrail=actions(trace),
+            expired_cache_write=expired_writes(state.last_at, plan.cache_ttl, done.usage),
+        )  # fmt: skip
         acc.notices.extend(self.budget_notices(caller, lang))
         if self.memory is not None and text and remember and memory_off(lang) not in acc.notices:
             turns = [
@@ -392,26 +455,28 @@ class Chat:
         return summary, state.turns[n:]
 
     def _messages(
-        self, model: Model, system: str, summary: str, history: Sequence[Turn], text: str, lang: str
+        self, model: Model, system: str, summary: str, history: Sequence[Turn], text: str, ttl: str = "5m"
     ) -> list[BaseMessage]:
         """System prompt, summary, history and the new message. With prompt caching, cache points (Bedrock allows
         four) end: the system prompt; the summary (it changes only when turns are folded); the history as the last
-        turn saw it (a read of what that turn wrote); the whole history (written for the next turn)."""
+        turn saw it (a read of what that turn wrote); the whole history (written for the next turn). All points
+        have the call plan's lifetime `ttl` (one lifetime per request: no ordering rule to keep)."""
         cache = model.features.prompt_caching
+        point = cache_point(ttl)
         system_blocks: list[str | dict[str, Any]] = [{"type": "text", "text": system}]
         if cache:
-            system_blocks.append(CACHE_POINT)
+            system_blocks.append(point)
         if summary:
             label = L(self.prompt_lang, "이전 대화 요약:", "Summary of the earlier conversation:")
             system_blocks.append({"type": "text", "text": f"{label}\n{summary}"})
             if cache:
-                system_blocks.append(CACHE_POINT)
+                system_blocks.append(point)
         marks = {len(history) - 1, len(history) - 3} if cache else set()  # the last two assistant turns
         messages: list[BaseMessage] = [SystemMessage(content=system_blocks)]
         for i, turn in enumerate(history):
             content: list[str | dict[str, Any]] = [{"type": "text", "text": clean(turn.text)}]  # an old turn too
             if i in marks:
-                content.append(CACHE_POINT)
+                content.append(point)
             messages.append(HumanMessage(content=content) if turn.role == "user" else AIMessage(content=content))
         messages.append(HumanMessage(content=text))
         return messages
@@ -455,14 +520,7 @@ class Chat:
             try:
                 done = complete_within(
                     self.model,
-                    ModelRequest(
-                        model_key=request.model_key,
-                        model_id=request.model_id,
-                        messages=messages,
-                        max_tokens=request.max_tokens,
-                        metadata=request.metadata,
-                        tools=request.tools,
-                    ),
+                    replace(request, messages=list(messages)),
                     sink,
                     deadline,
                     first_token_s=self.limits.first_token_s,
@@ -500,6 +558,15 @@ class Chat:
             content = self.guard.check(content, "OUTPUT", lang).text
         tool_calls = [{"id": c.id, "name": c.name, "args": c.args, "type": "tool_call"} for c in calls]
         return AIMessage(content=content, tool_calls=tool_calls)
+
+
+def expired_writes(last_at: float | None, ttl: str, usage: Usage, now: float | None = None) -> int:
+    """The call's 5-minute cache writes when its thread had been idle 5 to 60 minutes: the cache had expired, and
+    a 1-hour one would not have (the digest's 1-hour cache hint adds these up). 0 otherwise."""
+    if last_at is None or ttl != "5m" or not usage.cache_write_tokens:
+        return 0
+    idle = (time.time() if now is None else now) - last_at
+    return usage.cache_write_tokens if CACHE_5M_S < idle <= CACHE_1H_S else 0
 
 
 def memory_off(lang: str) -> str:

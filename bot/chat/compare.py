@@ -19,9 +19,10 @@ from bot.chat.chat import Chat
 from bot.chat.cost import estimate_usd
 from bot.chat.deadline import TURN_DEADLINE, Deadline
 from bot.chat.model import ModelError, ModelRequest
+from bot.chat.plan import CallPlan
 from bot.chat.present import stop_notice
 from bot.chat.reliability import call_with_retries
-from bot.chat.resolve import model_id_for, require_allowed
+from bot.chat.resolve import require_allowed
 from bot.chat.tokens import MESSAGE_OVERHEAD, estimate_tokens
 from bot.chat.types import ChatResult, CompareEstimate, Comparison, Cost, Usage, ignore
 from bot.errors import ModelUnavailable
@@ -45,10 +46,11 @@ class Comparer:
         prompt_tokens = estimate_tokens(self._system(ask)) + estimate_tokens(ask.prompt) + 2 * MESSAGE_OVERHEAD
         total: Decimal | None = Decimal(0)
         lines = []
+        plans = self.plans(caller, ask)
         for key in ask.models:
-            model = catalog.models[key]
+            model, plan = catalog.models[key], plans[key]
             out = chat.max_tokens(model)
-            cost = estimate_usd(catalog, key, chat.region, prompt_tokens, out)
+            cost = estimate_usd(catalog, key, chat.region, prompt_tokens, out, model_id=plan.model_id, tier=plan.tier)
             total = None if cost is None or total is None else total + cost
             shown = usd(cost) if cost is not None else L(ask.lang, "가격 없음", "no price")
             lines.append(
@@ -73,10 +75,11 @@ class Comparer:
         the point is to see those models). All models share one deadline (`BRA_TURN_DEADLINE_S`)."""
         for key in ask.models:
             require_allowed(self.chat.catalog, self.chat.access, caller.user, key)
+        plans = self.plans(caller, ask)
         self.chat.limit(caller, ask.lang, calls=len(ask.models))
         admitted = self.chat.admit(caller, ask.models[0], ask.lang, can_downgrade=False)
         deadline = Deadline(self.chat.limits.turn_s)
-        futures = [self.pool.submit(self._one, caller, ask, key, deadline) for key in ask.models]
+        futures = [self.pool.submit(self._one, caller, ask, plans[key], deadline) for key in ask.models]
         results = tuple(f.result() for f in futures)
         return Comparison(
             lang=ask.lang,
@@ -86,24 +89,31 @@ class Comparer:
             notices=(*ask.notices, *admitted.notices, *self.chat.budget_notices(caller, ask.lang)),
         )
 
+    def plans(self, caller: Caller, ask: CompareAsk) -> dict[str, CallPlan]:
+        """One call plan per compared model, each on the tier the command asked for (refused for a model that
+        lacks it: the comparison is of those models on that tier) or the channel's / deployment's."""
+        return {key: self.chat.plans(caller, (key,), ask.lang, ask.tier)[key] for key in ask.models}
+
     def _system(self, ask: CompareAsk, name: str = "the model") -> str:
         return render("chat_system", self.chat.prompt_lang, model_name=name, today=self.chat.today().isoformat())
 
-    def _one(self, caller: Caller, ask: CompareAsk, key: str, deadline: Deadline) -> ChatResult:
+    def _one(self, caller: Caller, ask: CompareAsk, plan: CallPlan, deadline: Deadline) -> ChatResult:
+        key = plan.model_key
         chat, model = self.chat, self.chat.catalog.models[key]
         metadata = caller.metadata("compare")
         request = ModelRequest(
             model_key=key,
-            model_id=model_id_for(model, chat.region),
+            model_id=plan.model_id,
             messages=(SystemMessage(content=self._system(ask, model.name)), HumanMessage(content=ask.prompt)),
             max_tokens=chat.max_tokens(model),
             metadata=metadata,
+            service_tier=plan.service_tier,
         )
         base = partial(ChatResult, lang=ask.lang, feature="compare", model=key, model_name=model.name, requested=key)
         try:
             done = call_with_retries(
                 chat.model, request, ignore, chat.backoff, limits=chat.limits, deadline=deadline,
-                late=lambda k, late: chat.account(caller, "compare", k, late),
+                late=lambda k, late: chat.account(caller, "compare", k, late, plan),
             )  # fmt: skip
         except ModelError as exc:
             reason = "deadline" if exc.code == TURN_DEADLINE else exc.kind
@@ -112,7 +122,8 @@ class Comparer:
         chat.record_bedrock(caller, key, "compare", done.guardrail)
         verdict = chat.guard.judge(done.text, "OUTPUT", ask.lang, where=where(caller, model=key, feature="compare"))
         trace = [("INPUT", ask.guardrail), *done.guardrail.items(), ("OUTPUT", verdict.hits)]
-        cost = chat.account(caller, "compare", key, done, guardrail=actions(trace))
+        cost = chat.account(caller, "compare", key, done, plan, guardrail=actions(trace))
+        served = chat.served_notice(plan, done, ask.lang)
         return base(
             text="" if verdict.blocked else verdict.text,
             usage=done.usage,
@@ -121,6 +132,8 @@ class Comparer:
             interrupted=done.interrupted,
             error=chat.guard.blocked(verdict).message(ask.lang) if verdict.blocked else None,
             notices=(
+                *plan.notices,
+                *filter(None, [served]),
                 *chat.guard.notices(verdict, ask.lang),
                 *filter(None, [stop_notice(done.stop_reason, request.max_tokens, ask.lang, chat.limits.turn_s)]),
             ),

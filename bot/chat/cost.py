@@ -49,7 +49,10 @@ def call_cost(
     route = route_of(called)
     profile = None if route is Route.in_region else called
     tier = tier if mode is Mode.on_demand else ServiceTier.standard
-    basis = Cost(usd=None, region=region, mode=mode.value, tier=tier.value, route=route.value, profile=profile)
+    places = (catalog.place(region, "ko"), catalog.place(region, "en"))
+    basis = Cost(
+        usd=None, region=region, mode=mode.value, tier=tier.value, route=route.value, profile=profile, places=places
+    )
     context = usage.prompt_tokens or None
     row = token_price(model, mode, region, tier=tier, route=route, input_tokens=context, profile=profile)
     if row is None:

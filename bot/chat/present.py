@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from bot.catalog.dimensions import profile_prefix
 from bot.chat.types import ChatResult, Cost, Usage
 from bot.qa.answers.common import L
 from bot.qa.format import usd
@@ -29,24 +30,63 @@ def tokens_line(usage: Usage, lang: str) -> str:
         f"입력 {usage.input_tokens:,} · 출력 {usage.output_tokens:,} 토큰",
         f"in {usage.input_tokens:,} · out {usage.output_tokens:,} tokens",
     )
-    if usage.cache_read_tokens or usage.cache_write_tokens:
+    if usage.cache_read_tokens or usage.cache_write_tokens or usage.cache_write_1h_tokens:
         base += L(
             lang,
-            f" (캐시 읽기 {usage.cache_read_tokens:,} · 쓰기 {usage.cache_write_tokens:,})",
-            f" (cache read {usage.cache_read_tokens:,} · write {usage.cache_write_tokens:,})",
+            f" (캐시 읽기 {usage.cache_read_tokens:,} · 쓰기 {usage.cache_write_tokens:,}",
+            f" (cache read {usage.cache_read_tokens:,} · write {usage.cache_write_tokens:,}",
         )
+        if usage.cache_write_1h_tokens:
+            hour = usage.cache_write_1h_tokens
+            base += L(lang, f" · 1시간 쓰기 {hour:,}", f" · 1 h write {hour:,}")
+        base += ")"
     if usage.estimated:
         base += L(lang, " (추정)", " (estimated)")
     return base
 
 
+PART_WORDS = {
+    "input": ("입력", "input"),
+    "output": ("출력", "output"),
+    "cache_read": ("캐시 읽기", "cache read"),
+    "cache_write": ("캐시 쓰기(5분)", "cache write (5 min)"),
+    "cache_write_1h": ("캐시 쓰기(1시간)", "cache write (1 h)"),
+}
+TIER_WORDS = {"flex": "Flex", "priority": "Priority", "reserved": "Reserved"}
+
+
+def route_words(place: str, prefix: str | None, lang: str) -> str:
+    """ "서울 → apac 프로필" / "Seoul → apac profile" for a profile, "서울 리전 내" / "in-Region (Seoul)" for the id."""
+    if prefix is None:
+        return L(lang, f"{place} 리전 내", f"in-Region ({place})")
+    return L(lang, f"{place} → {prefix} 프로필", f"{place} → {prefix} profile")
+
+
 def cost_text(cost: Cost, lang: str) -> str:
-    """ "≈ $0.00042 (us-east-1, on-demand, prices as of 2025-06-01)" or why there is no figure."""
+    """What the call cost and on which basis: "≈ $0.00042 (서울 → apac 프로필 · Flex · 온디맨드 · 가격 기준일 …)",
+    with any part the catalog has no price for named as left out; or why there is no figure."""
+    place = (cost.places[0] if lang == "ko" else cost.places[1]) or cost.region
+    prefix = profile_prefix(cost.profile) if cost.profile else None
+    where = route_words(place, prefix, lang)
+    tier = TIER_WORDS.get(cost.tier)
     if cost.usd is None:
+        if cost.reason == "tier" and tier:
+            return L(lang, f"비용: 카탈로그에 {where} {tier} 가격 없음", f"cost: no catalog {tier} price for {where}")
+        if cost.reason == "route":
+            return L(lang, f"비용: 카탈로그에 {where} 가격 없음", f"cost: no catalog price for {where}")
         return L(lang, f"비용: 카탈로그에 {cost.region} 가격 없음", f"cost: no catalog price for {cost.region}")
-    as_of = f", {L(lang, '가격 기준일', 'prices as of')} {cost.as_of.isoformat()}" if cost.as_of else ""
-    mode = L(lang, "온디맨드", "on-demand") if cost.mode == "on_demand" else cost.mode
-    return f"≈ {usd(cost.usd)} ({cost.region}, {mode}{as_of})"
+    basis = [where, *([tier] if tier else [])]
+    if cost.context_above:
+        above = f"{cost.context_above // 1000}K"
+        basis.append(L(lang, f"{above} 초과 장문 요금", f"long-context rates above {above}"))
+    basis.append(L(lang, "온디맨드", "on-demand") if cost.mode == "on_demand" else cost.mode)
+    if cost.as_of:
+        basis.append(f"{L(lang, '가격 기준일', 'prices as of')} {cost.as_of.isoformat()}")
+    text = f"≈ {usd(cost.usd)} ({' · '.join(basis)})"
+    if cost.missing:
+        parts = ", ".join(PART_WORDS.get(p, (p, p))[0 if lang == "ko" else 1] for p in cost.missing)
+        text += L(lang, f" — {parts} 가격 미상, 포함 안 됨", f" — {parts} price unknown, not included")
+    return text
 
 
 def footer(result: ChatResult) -> str:

@@ -100,6 +100,7 @@ class Cost:
     parts: tuple[CostPart, ...] = ()
     missing: tuple[str, ...] = ()
     reason: str | None = None
+    places: tuple[str, str] = ("", "")  # the region's place name in Korean and English ("서울", "Seoul")
 
     def part_usd(self, part: str) -> Decimal:
         return sum((p.usd for p in self.parts if p.part == part), Decimal(0))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -66,6 +67,7 @@ class ThreadState:
     summary_tokens: int = 0
     folded: int = 0
     told: bool = False
+    last_at: float | None = None  # when turns were last appended (epoch seconds): how long the prompt cache idled
 
     @property
     def history_tokens(self) -> int:
@@ -124,6 +126,7 @@ class Memory:
             pipe = self._redis.pipeline(transaction=True)
             pipe.rpush(turns_key, *(t.dump() for t in turns))
             pipe.hsetnx(meta_key, "folded", 0)
+            pipe.hset(meta_key, "at", f"{time.time():.3f}")
             pipe.expire(turns_key, self._ttl)
             pipe.expire(meta_key, self._ttl)
             pipe.set(keys.last_chat(ref.team, ref.channel, user), ref.thread, ex=self._ttl)
@@ -183,6 +186,7 @@ def _state(raw_turns: list[str], meta: dict[str, str]) -> ThreadState:
         summary_tokens=int(meta.get("summary_tokens") or 0),
         folded=int(meta.get("folded") or 0),
         told=meta.get("told") == "1",
+        last_at=float(meta["at"]) if meta.get("at") else None,
     )
 
 
@@ -210,7 +214,9 @@ class LocalMemory:
 
     def append(self, ref: ThreadRef, user: str, turns: list[Turn]) -> None:
         with self._lock:
-            self._get(ref).turns.extend(t.dump() for t in turns)
+            thread = self._get(ref)
+            thread.turns.extend(t.dump() for t in turns)
+            thread.meta["at"] = f"{time.time():.3f}"
             self._last[(ref.team, ref.channel, user)] = ref.thread
 
     def bind(self, ref: ThreadRef, model: str) -> None:

@@ -12,7 +12,8 @@ from bot.store import keys
 
 
 class Prefs:
-    """Default model per user and per channel, and each user's last language. Redis errors → `StoreUnavailable`."""
+    """Default model per user and per channel, each channel's service tier, and each user's last language. Redis
+    errors → `StoreUnavailable`."""
 
     def __init__(self, client: redis.Redis) -> None:
         self._redis = client
@@ -28,6 +29,21 @@ class Prefs:
 
     def set_channel_model(self, *, team: str, channel: str, model: str) -> None:
         self._set(keys.channel_prefs(team, channel), "model", model)
+
+    def channel_tier(self, *, team: str, channel: str) -> str | None:
+        """The service tier calls from this channel ask for (`/bedrock tier <tier> channel`), or None."""
+        return self._get(keys.channel_prefs(team, channel), "tier")
+
+    def set_channel_tier(self, *, team: str, channel: str, tier: str | None) -> None:
+        """Set (or, with None, clear: back to the deployment's) the channel's service tier."""
+        key = keys.channel_prefs(team, channel)
+        if tier is not None:
+            self._set(key, "tier", tier)
+            return
+        try:
+            self._redis.hdel(key, "tier")
+        except redis.RedisError:
+            raise StoreUnavailable() from None
 
     def user_lang(self, *, team: str, user: str) -> str | None:
         return self._get(keys.user_prefs(team, user), "lang")
