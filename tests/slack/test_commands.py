@@ -64,7 +64,8 @@ def test_empty_command_shows_help(harness: Harness) -> None:
 
 
 def test_try_checks_its_arguments(harness: Harness) -> None:
-    assert "Usage: `/bedrock try [--flex|--priority] &lt;model&gt; &lt;prompt&gt;`" in one_reply(harness, "try nova-pro", name="a")["text"]
+    usage = "Usage: `/bedrock try [--flex|--priority] &lt;model&gt; &lt;prompt&gt;`"
+    assert usage in one_reply(harness, "try nova-pro", name="a")["text"]
     assert "not in the catalog" in one_reply(harness, "try gpt-9 hello there", name="b")["text"]
     assert "not a chat (text) model" in one_reply(harness, "try titan-embed-text-v2 hello", name="c")["text"]
 
