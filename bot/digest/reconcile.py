@@ -24,7 +24,7 @@ from decimal import Decimal
 from bot.catalog.refresh.usage import billed
 from bot.digest.actuals import Actual
 from bot.qa.answers.common import L
-from bot.qa.format import count, spend
+from bot.qa.format import count, plural, spend
 from bot.usage.event import PARTS, Totals, to_usd
 
 REGIONAL, GLOBAL = "regional", "global"
@@ -41,8 +41,9 @@ _ORDER = {name: n for n, name in enumerate((REGIONAL, GLOBAL, *TIERS, *PARTS, UN
 @dataclass(frozen=True)
 class Line:
     """One line of the reconciliation. `aws_tokens` is None when a usage type on the line gave no token unit.
-    `unpriced` / `partial`: our calls on the line's tier and route class that used this part but had no catalog
-    price / a part without one. `reasons`: codes `render` explains (see `_reasons`)."""
+    `unpriced` / `partial`: our calls on the line's tier and route class with no catalog price / a part without
+    one, counted on each line of theirs that has tokens (the "bill" dimension counts calls per tier and route, not
+    which part a call left unpriced). `reasons`: codes `render` explains (see `_reasons`)."""
 
     tier: str
     route: str  # REGIONAL, GLOBAL, or "" on an OTHER line
@@ -135,7 +136,7 @@ def _reasons(line: Line) -> tuple[str, ...]:
     or a part without one, so ours is short; no_calls — AWS billed a line the bot recorded no call for (other apps
     or regions on the account); not_billed — ours has cost AWS did not bill on this UTC day; tokens — both token
     counts known and different; price — the same tokens, a different amount; long_context — AWS's amount includes
-    long-context usage types."""
+    long-context usage types. A line without a gap keeps only the first three."""
     out = []
     if line.tier == "batch":
         out.append("batch")
@@ -153,6 +154,8 @@ def _reasons(line: Line) -> tuple[str, ...]:
         out.append("tokens" if line.aws_tokens != line.ours_tokens else "price" if line.gap else "")
     if line.long_context_usd:
         out.append("long_context")
+    if not line.gap:  # nothing to explain: only what the line is
+        out = [code for code in out if code in ("batch", "unmapped", "unsplit")]
     return tuple(code for code in out if code)
 
 
@@ -194,7 +197,7 @@ def render(rec: Reconciliation, lang: str, tz: str) -> list[str]:
 def _line(line: Line, lang: str) -> str:
     names = [line.route, *([line.tier] if line.tier != "standard" else [])]
     label = " · ".join(L(lang, *_LABEL.get(n, (n, n))) for n in names) + " · " + L(lang, *_PART[line.part])
-    sign = "+" if line.gap >= 0 else ""
+    sign = "+" if line.gap > 0 else ""
     why = [_reason(code, line, lang) for code in line.reasons if code != "batch"]
     return (
         f"• {label}: AWS {spend(line.aws_usd)} · {L(lang, '추정', 'ours')} {spend(line.ours_usd)} · "
@@ -207,9 +210,10 @@ def _reason(code: str, line: Line, lang: str) -> str:
     texts = {
         "unmapped": ("이 봇의 토큰 항목이 아님", "not a token line of this bot"),
         "unsplit": ("항목별로 나뉘지 않은 비용", "cost recorded without its parts"),
-        "unpriced": (f"가격 없는 호출 {line.unpriced:,}건", f"{line.unpriced:,} calls without a catalog price"),
-        "partial": (f"일부 항목에 가격이 없는 호출 {line.partial:,}건",
-                    f"{line.partial:,} calls with a part not priced"),
+        "unpriced": (f"이 경로에 가격 없는 호출 {line.unpriced:,}건",
+                     f"{plural(line.unpriced, 'call')} on this route without a catalog price"),
+        "partial": (f"이 경로에 일부 항목 가격이 없는 호출 {line.partial:,}건",
+                    f"{plural(line.partial, 'call')} on this route with a part not priced"),
         "no_calls": ("봇이 기록한 호출 없음: 같은 계정의 다른 앱이나 리전",
                      "no calls recorded by the bot: other apps or regions on the account"),
         "not_billed": ("이 UTC 날짜에 청구 없음: 날짜 경계나 집계 지연",

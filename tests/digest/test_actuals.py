@@ -163,7 +163,8 @@ def test_a_quantity_that_is_not_a_number_is_refused_with_the_account_masked(
     stubber.add_response("get_cost_and_usage", page(bad), QUERY)
     with pytest.raises(ActualsUnavailable) as caught:
         explorer.actual(DAY)
-    assert caught.value.reason == f"{SONNET_4} USE1-MP:USE1_InputTokenCount-Units ************: amount 'lots' is not a number"
+    reason = f"{SONNET_4} USE1-MP:USE1_InputTokenCount-Units ************: amount 'lots' is not a number"
+    assert caught.value.reason == reason
 
 
 def test_follows_pages_and_marks_estimated_days_provisional(stubbed: tuple[Stubber, CostExplorer]) -> None:
