@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.catalog.catalog import Catalog
+from bot.digest.reconcile import render as reconciled
 from bot.digest.report import Digest, Row
 from bot.qa.answer import Answer, SourceRef, Table
 from bot.qa.answers.common import L
@@ -159,13 +160,15 @@ def _actual(digest: Digest) -> str:
     gap = digest.total.usd - a.usd
     share = f" ({float(gap / a.usd):+.0%})" if a.usd else ""
     mark = L(lang, "잠정치", "provisional") if a.provisional else L(lang, "확정", "final")
-    return L(
+    head = L(
         lang,
         f"AWS Cost Explorer 실제 비용({a.day.isoformat()} UTC, {mark}): {spend(a.usd)} · 추정과의 차이 "
         f"{'+' if gap >= 0 else ''}{spend(gap)}{share}",
         f"AWS Cost Explorer actual ({a.day.isoformat()} UTC, {mark}): {spend(a.usd)} · our estimate differs by "
         f"{'+' if gap >= 0 else ''}{spend(gap)}{share}",
     )
+    rec = digest.reconciliation
+    return "\n".join([head, *(reconciled(rec, lang, digest.tz) if rec is not None else [])])
 
 
 def _people(label: str, rows: tuple[Row, ...], sigil: str, distinct: int, lang: str) -> str:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from bot.catalog.catalog import Catalog
 from bot.digest.actuals import Actual
 from bot.digest.hints import Hint, hints
+from bot.digest.reconcile import Reconciliation, reconcile
 from bot.store.interventions import Interventions
 from bot.usage.budgets import BudgetPolicy
 from bot.usage.event import Totals
@@ -109,6 +110,7 @@ class Digest:
     chart_series: dict[str, tuple[Decimal, ...]] = field(default_factory=dict)  # model key -> cost per chart day
     actual: Actual | None = None
     actual_error: str | None = None
+    reconciliation: Reconciliation | None = None  # the actual beside the ledger by tier, route and part
 
     @property
     def empty(self) -> bool:
@@ -160,6 +162,7 @@ def compute(
     )
     series = {m: tuple(per_day[d]["model"].get(m, Totals()).usd for d in chart_days) for m in models}
     actual_value, actual_error = _actual(actual, day)
+    reconciliation = reconcile(ledger.day(day, "bill"), actual_value) if actual_value is not None else None
     return Digest(
         day=day,
         lang=lang,
@@ -182,6 +185,7 @@ def compute(
         chart_series=series,
         actual=actual_value,
         actual_error=actual_error,
+        reconciliation=reconciliation,
     )
 
 

@@ -1,5 +1,7 @@
 """Cost Explorer actuals: a real boto3 "ce" client whose calls botocore's Stubber answers (nothing leaves the
-machine: a before-send hook fails any request that gets past the stubber)."""
+machine: a before-send hook fails any request that gets past the stubber). Stubber validates every response
+against botocore's "ce" model (GetCostAndUsageResponse), so the pages below have the real shape: groups keyed by
+[SERVICE, USAGE_TYPE] with UnblendedCost and UsageQuantity, GroupDefinitions, NextPageToken."""
 
 from __future__ import annotations
 
@@ -14,21 +16,36 @@ from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
-from bot.digest.actuals import Actual, ActualsUnavailable, CostExplorer, cost_explorer_client, is_bedrock_service
+from bot.digest.actuals import (
+    Actual,
+    ActualsUnavailable,
+    CostExplorer,
+    UsageAmount,
+    cost_explorer_client,
+    is_bedrock_service,
+)
 
 DAY = date(2024, 11, 9)
 QUERY = {
     "TimePeriod": {"Start": "2024-11-09", "End": "2024-11-10"},
     "Granularity": "DAILY",
-    "Metrics": ["UnblendedCost"],
-    "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}],
+    "Metrics": ["UnblendedCost", "UsageQuantity"],
+    "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}],
 }
+GROUPED_BY = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}]
 SONNET_4 = "Claude Sonnet 4 (Amazon Bedrock Edition)"
 SONNET_35 = "Claude 3.5 Sonnet (Amazon Bedrock Edition)"
 
 
-def group(service: str, amount: str, unit: str = "USD") -> dict[str, Any]:
-    return {"Keys": [service], "Metrics": {"UnblendedCost": {"Amount": amount, "Unit": unit}}}
+def group(
+    service: str, amount: str, unit: str = "USD", usage: str = "USE1-MP:USE1_InputTokenCount-Units",
+    quantity: str = "0", quantity_unit: str = "N/A",
+) -> dict[str, Any]:
+    return {
+        "Keys": [service, usage],
+        "Metrics": {"UnblendedCost": {"Amount": amount, "Unit": unit},
+                    "UsageQuantity": {"Amount": quantity, "Unit": quantity_unit}},
+    }  # fmt: skip
 
 
 def page(*groups: dict[str, Any], estimated: bool = False, token: str | None = None) -> dict[str, Any]:
@@ -38,7 +55,9 @@ def page(*groups: dict[str, Any], estimated: bool = False, token: str | None = N
         "Groups": list(groups),
         "Estimated": estimated,
     }
-    return {"ResultsByTime": [result], "DimensionValueAttributes": []} | ({"NextPageToken": token} if token else {})
+    return {"ResultsByTime": [result], "DimensionValueAttributes": [], "GroupDefinitions": GROUPED_BY} | (
+        {"NextPageToken": token} if token else {}
+    )
 
 
 def no_network(request: Any, **_: Any) -> None:
@@ -80,7 +99,72 @@ def test_sums_bedrock_services_only(stubbed: tuple[Stubber, CostExplorer]) -> No
         usd=Decimal("12.0000000001"),
         by_service={"Amazon Bedrock": Decimal("1.2500000001"), SONNET_4: Decimal("10.5"), SONNET_35: Decimal("0.25")},
         provisional=False,
+        by_usage_type={"USE1-MP:USE1_InputTokenCount-Units": UsageAmount(Decimal("12.0000000001"), Decimal(0), "N/A")},
     )
+
+
+def test_groups_by_usage_type_across_two_pages_and_marketplace_services(
+    stubbed: tuple[Stubber, CostExplorer],
+) -> None:
+    """Marketplace usage types do not name the model: the same one under two services is summed; the quantity is
+    summed while the units agree, and turns ambiguous ("") when they do not."""
+    stubber, explorer = stubbed
+    first = page(
+        group("Amazon Bedrock", "0.40", usage="USE1-NovaPro-input-tokens", quantity="500", quantity_unit="1K tokens"),
+        group("Amazon Bedrock", "0.064", usage="APN2-NovaPro-cache-read-input-token-count", quantity="320000",
+              quantity_unit="Tokens"),
+        group(SONNET_4, "3.00", usage="USE1-MP:USE1_InputTokenCount-Units", quantity="1", quantity_unit="Units"),
+        group(SONNET_4, "1.50", usage="USE1-MP:USE1_OutputTokenCount_Global-Units", quantity="0.1",
+              quantity_unit="Units"),
+        group("Amazon Simple Storage Service", "7", usage="USE1-TimedStorage-ByteHrs", quantity="9",
+              quantity_unit="GB-Mo"),
+        token="page-2",
+    )  # fmt: skip
+    second = page(
+        group(SONNET_35, "0.30", usage="USE1-MP:USE1_InputTokenCount-Units", quantity="0.1", quantity_unit="Units"),
+        group(SONNET_35, "0.15", usage="USE1-MP:USE1_Batch_InputTokenCount-Units", quantity="0.1",
+              quantity_unit="Million tokens"),
+        group("Amazon Bedrock", "0.20", usage="USE1-Guardrails-ContentPolicy-TextUnits", quantity="200",
+              quantity_unit="N/A"),
+        group("Amazon Bedrock", "0.05", usage="USE1-NovaPro-input-tokens", quantity="60000", quantity_unit="Tokens"),
+        estimated=True,
+    )  # fmt: skip
+    stubber.add_response("get_cost_and_usage", first, QUERY)
+    stubber.add_response("get_cost_and_usage", second, {**QUERY, "NextPageToken": "page-2"})
+    actual = explorer.actual(DAY)
+    assert actual.by_usage_type == {
+        "USE1-NovaPro-input-tokens": UsageAmount(Decimal("0.45"), Decimal("60500"), ""),
+        "APN2-NovaPro-cache-read-input-token-count": UsageAmount(Decimal("0.064"), Decimal("320000"), "Tokens"),
+        "USE1-MP:USE1_InputTokenCount-Units": UsageAmount(Decimal("3.30"), Decimal("1.1"), "Units"),
+        "USE1-MP:USE1_OutputTokenCount_Global-Units": UsageAmount(Decimal("1.50"), Decimal("0.1"), "Units"),
+        "USE1-MP:USE1_Batch_InputTokenCount-Units": UsageAmount(Decimal("0.15"), Decimal("0.1"), "Million tokens"),
+        "USE1-Guardrails-ContentPolicy-TextUnits": UsageAmount(Decimal("0.20"), Decimal("200"), "N/A"),
+    }
+    assert actual.by_service == {"Amazon Bedrock": Decimal("0.714"), SONNET_4: Decimal("4.50"),
+                                 SONNET_35: Decimal("0.45")}  # fmt: skip
+    assert actual.usd == sum(u.usd for u in actual.by_usage_type.values()) == Decimal("5.664")
+    assert actual.provisional is True
+    tokens = {name: usage.tokens for name, usage in actual.by_usage_type.items()}
+    assert tokens == {
+        "USE1-NovaPro-input-tokens": None,  # "1K tokens" on one page, "Tokens" on the other: no sum in tokens
+        "APN2-NovaPro-cache-read-input-token-count": 320_000,
+        "USE1-MP:USE1_InputTokenCount-Units": None,  # "Units" could be tokens or millions of them
+        "USE1-MP:USE1_OutputTokenCount_Global-Units": None,
+        "USE1-MP:USE1_Batch_InputTokenCount-Units": 100_000,
+        "USE1-Guardrails-ContentPolicy-TextUnits": None,
+    }
+
+
+def test_a_quantity_that_is_not_a_number_is_refused_with_the_account_masked(
+    stubbed: tuple[Stubber, CostExplorer],
+) -> None:
+    stubber, explorer = stubbed
+    bad = group(SONNET_4, "1", usage="USE1-MP:USE1_InputTokenCount-Units 123456789012", quantity="lots")
+    stubber.add_response("get_cost_and_usage", page(bad), QUERY)
+    with pytest.raises(ActualsUnavailable) as caught:
+        explorer.actual(DAY)
+    reason = f"{SONNET_4} USE1-MP:USE1_InputTokenCount-Units ************: amount 'lots' is not a number"
+    assert caught.value.reason == reason
 
 
 def test_follows_pages_and_marks_estimated_days_provisional(stubbed: tuple[Stubber, CostExplorer]) -> None:

@@ -3,7 +3,8 @@
 The price list has no single field for these, so the words of `usagetype`, `feature` and `inferenceType` are
 read together: `USE1-Claude4.5Sonnet-batch-input-tokens`, `USE1-MP:USE1_InputTokenCount_Global-Units`,
 `APN2-NovaPro-cache-write-1h-input-tokens`, `USE1-NovaPro-LCtx-input-tokens`, ... Anything that does not
-classify returns a reason instead, so the product is listed as unmapped.
+classify returns a reason instead, so the product is listed as unmapped. `billed` reads the same words from a
+usage type alone, as Cost Explorer reports it (`bot.digest.reconcile`).
 """
 
 from __future__ import annotations
@@ -79,26 +80,63 @@ _UNIT_WORDS = re.compile(r"\b1m\b|million|1,000,000|\b1k\b|thousand|1,000|tokens
                          r"requests?|images?|seconds?|hours?|hrs?\b")
 
 
+@dataclass(frozen=True, slots=True)
+class Billed:
+    """What a billed usage type says by itself: Cost Explorer's USAGE_TYPE comes with no feature, inference type
+    or unit beside it, so `dimension` is a token direction only when the usage type names tokens, else "price"."""
+
+    mode: PriceMode
+    route: Route
+    dimension: Dimension
+    cache_ttl: CacheTtl | None
+    long_context: bool
+
+
+_TOKENS = re.compile(r"\btokens?\b")
+
+
+def billed(usage_type: str) -> Billed:
+    """The mode, route, token direction, cache TTL and long-context flag of a billed usage type, read with the
+    same words as `classify` ('USE1-MP:USE1_CacheWrite1h_InputTokenCount_Global-Units' → on-demand, global,
+    cache write, 1h)."""
+    return _billed(_REGION_PREFIX.sub("", usage_type))
+
+
+@lru_cache(maxsize=1024)
+def _billed(usage_type: str) -> Billed:
+    text = words(usage_type)
+    mode, route, dimension, ttl, long_context = _read(text)
+    if not _TOKENS.search(text):
+        dimension, ttl = "price", None
+    return Billed(mode, route, dimension, ttl, long_context)
+
+
+def _read(text: str) -> tuple[PriceMode, Route, Dimension, CacheTtl | None, bool]:
+    """Mode, route, direction ("price" when none), cache TTL and long context from the words of a product."""
+    mode: PriceMode = next((m for m, rx in _MODES if rx.search(text)), "on_demand")
+    route: Route = "global" if _GLOBAL.search(text) else "geo" if _GEO.search(text) else "in_region"
+    dimension: Dimension = next((d for d, rx in _DIMENSIONS if rx.search(text)), "price")
+    ttl: CacheTtl | None = None
+    if dimension == "cache_write":
+        ttl = "1h" if _ONE_HOUR.search(text) else "5m"
+    return mode, route, dimension, ttl, bool(_LONG_CONTEXT.search(text))
+
+
 @lru_cache(maxsize=4096)
 def _classify(usage_type: str, feature: str, inference_type: str, unit: str, description: str) -> Kind | str:
     text = words(usage_type, feature, inference_type)
-    mode: PriceMode = next((m for m, rx in _MODES if rx.search(text)), "on_demand")
-    route: Route = "global" if _GLOBAL.search(text) else "geo" if _GEO.search(text) else "in_region"
+    mode, route, dimension, ttl, long_context = _read(text)
     unit_text = f"{unit} {description}".lower()
     price_unit = next((u for u, rx in _UNITS if rx.search(unit.lower())), None)
     if price_unit is None or (price_unit == "query" and "token" in unit_text):
         price_unit = next((u for u, rx in _UNITS if rx.search(unit_text)), None)
     if price_unit is None:
         return f"unknown unit {unit!r}"
-    dimension: Dimension = next((d for d, rx in _DIMENSIONS if rx.search(text)), "price")
     if price_unit in ("tokens_1k", "tokens_1m") and dimension == "price":
         return f"a token price with no input/output/cache direction in {usage_type!r}"
     if price_unit not in ("tokens_1k", "tokens_1m"):
-        dimension = "price"
+        dimension, ttl = "price", None
     term: Term | None = None
     if mode == "provisioned":
         term = "6_months" if _SIX_MONTHS.search(text) else "1_month" if _ONE_MONTH.search(text) else "no_commit"
-    ttl: CacheTtl | None = None
-    if dimension == "cache_write":
-        ttl = "1h" if _ONE_HOUR.search(text) else "5m"
-    return Kind(mode, route, dimension, price_unit, ttl, bool(_LONG_CONTEXT.search(text)), term)
+    return Kind(mode, route, dimension, price_unit, ttl, long_context, term)
