@@ -232,8 +232,19 @@ def _status(services: Services, caller: Caller, lang: str) -> Answer:
         f"{len(access.channels.allow) or 'any'} allowed / {len(access.channels.deny)} denied channels, "
         f"DM {'on' if access.direct_messages else 'off'}, {len(access.admins)} admins",
         L(lang, "작업 스레드", "Listener threads") + f": {server.listener_threads}",
+        _billing_line(services, lang),
     )
     return Answer(intent="status", lang=lang, title=L(lang, "봇 상태", "Bot status"), lines=lines)
+
+
+def _billing_line(services: Services, lang: str) -> str:
+    """How calls are billed here: tier, route and cache lifetime, with the per-model overrides counted."""
+    chat = services.settings.chat
+    overrides = len(chat.routes) + len(chat.cache_ttls)
+    return L(lang, "과금 기준", "Billing") + (
+        f": tier {chat.service_tier}, route {chat.route}, cache {chat.cache_ttl}"
+        + (L(lang, f" (모델별 설정 {overrides}개)", f" ({overrides} per-model settings)") if overrides else "")
+    )
 
 
 def _usage(services: Services, caller: Caller, args: str, lang: str) -> Answer:

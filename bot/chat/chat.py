@@ -180,11 +180,14 @@ class Chat:
         )  # fmt: skip
         return cost
 
-    def plans(self, caller: Caller, keys: Sequence[str], lang: str, tier: ServiceTier | None) -> dict[str, CallPlan]:
+    def plans(
+        self, caller: Caller, keys: Sequence[str], lang: str, tier: ServiceTier | None, *, strict: bool = True
+    ) -> dict[str, CallPlan]:
         """Call plans for a chain of models: the first (chosen) one refuses a tier the command asked for and the
-        model lacks; fallbacks fall back to the standard tier, and a fallback the route policy forbids is left
-        out. `tier` None: the channel's tier (`/bedrock tier`), else the deployment's."""
-        asked = tier is not None
+        model lacks (unless not `strict`: a budget put another model first); fallbacks fall back to the standard
+        tier, and a fallback the route policy forbids is left out. `tier` None: the channel's tier (`/bedrock
+        tier`), else the deployment's."""
+        asked = tier is not None and strict
         wanted = tier or self.channel_tier(caller)
         out = {keys[0]: self.planner.plan(keys[0], lang, tier=wanted, asked=asked)}
         for key in keys[1:]:
@@ -275,7 +278,8 @@ class Chat:
             self.limit(caller, lang)
         admission = self.admit(caller, choice.key, lang)
         acc.notices.extend(admission.notices)
-        plans = self.plans(caller, self.chain(caller, admission.model), lang, ask.tier)
+        chain = self.chain(caller, admission.model)
+        plans = self.plans(caller, chain, lang, ask.tier, strict=admission.model == choice.key)
         chain = list(plans)
         acc.notices.extend(plans[chain[0]].notices)
         if ask.bind and self.memory is not None and state.model != choice.key:
