@@ -1,4 +1,5 @@
-"""How the local endpoint behaves per model: timing and injected faults, and the YAML file that sets them.
+"""How the local endpoint behaves per model: timing, injected faults and the service tier it serves, and the YAML
+file that sets them (with the Region the endpoint stands for and its prompt cache).
 
 Timing makes benchmarks realistic (a 2 s model, a slow stream); faults let tests and benchmarks exercise the
 bot's retries, fallbacks and stream error handling against the real boto3 / langchain-aws stack. Everything is
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from bot.bedrock_local.eventstream import StreamExceptionType
 from bot.bedrock_local.guardrails import LocalGuardrail
+from bot.bedrock_local.tiers import ServiceTierType
 
 Operation = Literal["converse", "converse_stream", "count_tokens", "apply_guardrail"]
 FaultKind = Literal["throttle", "server_error", "model_timeout", "timeout", "stream_exception"]
@@ -62,6 +64,10 @@ class Behaviour(_Strict):
     ttft_s: float | None = Field(None, ge=0, description="stream only: time to first token (default latency_s)")
     tokens_per_s: float = Field(0.0, ge=0, description="stream pacing after the first token; 0 = no pacing")
     faults: list[Fault] = []
+    serve_tier: dict[ServiceTierType, ServiceTierType] = Field(
+        default_factory=dict,
+        description="requested tier -> tier reported as served, e.g. {priority: default} (priority over capacity)",
+    )
 
     @property
     def first_token_s(self) -> float:
@@ -74,9 +80,10 @@ class Behaviour(_Strict):
 
 
 class PromptCacheConfig(_Strict):
-    """Prompt caching simulation: prefixes up to a cachePoint are remembered per model for `ttl_s`."""
+    """Prompt caching simulation: prefixes up to a cachePoint are remembered per model for their point's TTL."""
 
-    ttl_s: float = Field(300.0, gt=0, description="Bedrock's default cache TTL is 5 minutes")
+    ttl_s: float = Field(300.0, gt=0, description='life of a "5m" cachePoint (and one without ttl): 5 minutes')
+    ttl_1h_s: float = Field(3600.0, gt=0, description='life of a "1h" cachePoint: 1 hour')
     min_tokens: int = Field(0, ge=0, description="prefixes shorter than this are not cached (Bedrock: ~1K)")
 
 
@@ -84,6 +91,11 @@ class LocalConfig(_Strict):
     """The whole `bedrock-local.yaml`."""
 
     seed: int = Field(0, description="seed of the RNG behind probabilistic faults")
+    region: str | None = Field(
+        None,
+        pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$",
+        description="the Region the endpoint stands for; None: each request's signing Region (else us-east-1)",
+    )
     defaults: Behaviour = Behaviour()
     models: dict[str, Behaviour] = Field(default_factory=dict, description="catalog key or model id → overrides")
     prompt_cache: PromptCacheConfig = PromptCacheConfig()

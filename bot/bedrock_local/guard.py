@@ -65,9 +65,11 @@ class ConverseGuard:
         if self.trace_mode == "enabled_full":
             self.assessments["modelOutput"] = [reply.text]
         if verdict.blocked:
-            return Reply(verdict.outputs[0], None, "guardrail_intervened", reply.usage)
+            return Reply(verdict.outputs[0], None, "guardrail_intervened", reply.usage, reply.service_tier)
         if verdict.action == "GUARDRAIL_INTERVENED":
-            return Reply(" ".join(verdict.outputs), reply.tool_use, "guardrail_intervened", reply.usage)
+            return Reply(
+                " ".join(verdict.outputs), reply.tool_use, "guardrail_intervened", reply.usage, reply.service_tier
+            )
         return reply
 
     def trace(self, reply: Reply) -> dict[str, Any] | None:

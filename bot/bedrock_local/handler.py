@@ -1,7 +1,8 @@
 """The HTTP side: routes Bedrock Runtime's REST paths (and `/_local/*`) to the operations and writes replies the
 way botocore reads them — JSON with Content-Length on one keep-alive connection, errors as status +
 `x-amzn-ErrorType` + `{"message"}`, and ConverseStream as chunked `application/vnd.amazon.eventstream` so each
-frame reaches the client when it is produced.
+frame reaches the client when it is produced. Each call is served in a Region (`bot.bedrock_local.routing`):
+Converse and ConverseStream refuse model ids not callable from it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.bedrock_local import control
 from bot.bedrock_local.behaviour import Operation
 from bot.bedrock_local.errors import Abandoned, BedrockError, validation
 from bot.bedrock_local.operations import Call, apply_guardrail, converse_response, count_tokens, prepare_converse
+from bot.bedrock_local.routing import call_region, check_callable
 from bot.bedrock_local.state import EndpointState, RecordedRequest, visible_headers
 from bot.bedrock_local.streaming import frames
 from bot.bedrock_local.validation import resolve_model
@@ -65,7 +67,8 @@ class BedrockHandler(BaseHTTPRequestHandler):
         self._dispatch("POST")
 
     def _dispatch(self, method: str) -> None:
-        call = Call(time.monotonic(), self._client_gone)
+        region = call_region(self.server.state.config.region, dict(self.headers.items()))
+        call = Call(time.monotonic(), self._client_gone, region)
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         parts = [unquote(p) for p in urlsplit(self.path).path.split("/")[1:]]
         try:
@@ -108,6 +111,7 @@ class BedrockHandler(BaseHTTPRequestHandler):
                 self._send_json(200, count_tokens(state, call, parts[1], body))
                 return
             model = resolve_model(state.catalog, parts[1])
+            check_callable(state.catalog, parts[1], model, call.region)
             prepared = prepare_converse(state, call, model, body, stream=operation == "converse_stream")
             if operation == "converse":
                 self._send_json(200, converse_response(prepared))

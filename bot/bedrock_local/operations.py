@@ -1,9 +1,10 @@
 """The Bedrock operations behind the routes: Converse (prepared here, rendered as JSON or as a stream),
 CountTokens and ApplyGuardrail. Each returns Bedrock's response shape or raises `BedrockError`.
 
-Order per call, as in Bedrock: resolve the model, validate the request, then faults and latency (a throttled or
-abandoned call consumes no scripted reply, so the retry gets it), guardrail on the input, the reply, guardrail on
-the output, usage.
+Order per call, as in Bedrock: resolve the model (and check it is callable from the call's Region), validate the
+request (service tier and cachePoint TTLs included), then faults and latency (a throttled or abandoned call
+consumes no scripted reply, so the retry gets it), guardrail on the input, the reply, guardrail on the output,
+usage and the tier served.
 """
 
 from __future__ import annotations
@@ -20,9 +21,19 @@ from bot.bedrock_local.errors import Abandoned, not_found, validation
 from bot.bedrock_local.faults import fault_error
 from bot.bedrock_local.guard import ConverseGuard
 from bot.bedrock_local.guardrails import evaluate, scripted
-from bot.bedrock_local.prompt import Body, CachePrefix, account, cache_point_count, guarded_texts, last_user_text
+from bot.bedrock_local.prompt import (
+    Body,
+    CachePrefix,
+    account,
+    cache_point_count,
+    cache_points,
+    guarded_texts,
+    last_user_text,
+)
 from bot.bedrock_local.replies import Reply, resolve
+from bot.bedrock_local.routing import DEFAULT_REGION
 from bot.bedrock_local.state import EndpointState
+from bot.bedrock_local.tiers import check_service_tier, served_tier
 from bot.bedrock_local.validation import check_context, check_converse, check_messages, resolve_model
 from bot.catalog.schema import Model
 from bot.chat.tokens import estimate_tokens
@@ -34,11 +45,12 @@ class Prepared:
 
     model: Model
     reply: Reply
-    usage: dict[str, int]
+    usage: dict[str, Any]
     trace: dict[str, Any] | None
     behaviour: Behaviour
     stream_fault: Fault | None
     started: float
+    service_tier: str = "default"  # the tier served, reported as `serviceTier.type`
 
     def latency_ms(self) -> int:
         return int((time.monotonic() - self.started) * 1000)
@@ -46,10 +58,12 @@ class Prepared:
 
 @dataclass(frozen=True)
 class Call:
-    """One request's context: when it arrived, and how to tell that its caller has gone away."""
+    """One request's context: when it arrived, how to tell that its caller has gone away, and the Region it is
+    served in."""
 
     started: float = field(default_factory=time.monotonic)
     abandoned: Callable[[], bool] = lambda: False
+    region: str = DEFAULT_REGION
 
 
 def stall(state: EndpointState, call: Call, seconds: float) -> None:
@@ -79,6 +93,7 @@ def prepare_converse(state: EndpointState, call: Call, model: Model, body: Body,
     """Validate, apply faults, wait out the latency (to the first token when streaming), then decide the reply.
     Waiting comes before any scripted reply is taken, so a caller that gives up leaves it for the next one."""
     check_converse(model, body, stream=stream)
+    requested = check_service_tier(model, body)
     prompt = account(body)
     check_context(model, prompt.tokens)
     guard = ConverseGuard.open(state, body)
@@ -92,8 +107,9 @@ def prepare_converse(state: EndpointState, call: Call, model: Model, body: Body,
         verdict = guard.check_input(guarded_texts(messages))
         if verdict.blocked:  # the model never runs: no tokens
             reply = guard.blocked_reply(verdict)
-            usage = {"inputTokens": 0, "outputTokens": 0, "totalTokens": 0}
-            return Prepared(model, reply, usage, guard.trace(reply), behaviour, stream_fault, started)
+            usage: dict[str, Any] = {"inputTokens": 0, "outputTokens": 0, "totalTokens": 0}
+            tier = served_tier(requested, behaviour.serve_tier, None)
+            return Prepared(model, reply, usage, guard.trace(reply), behaviour, stream_fault, started, tier)
         if verdict.action == "GUARDRAIL_INTERVENED":
             user_text = " ".join(verdict.outputs)
     max_tokens = (body.get("inferenceConfig") or {}).get("maxTokens")
@@ -102,15 +118,21 @@ def prepare_converse(state: EndpointState, call: Call, model: Model, body: Body,
         reply = guard.check_output(reply)
     usage = _usage(state, model, body, reply, prompt.tokens, prompt.prefixes)
     trace = guard.trace(reply) if guard is not None else None
-    return Prepared(model, reply, usage, trace, behaviour, stream_fault, started)
+    tier = served_tier(requested, behaviour.serve_tier, reply.service_tier)
+    return Prepared(model, reply, usage, trace, behaviour, stream_fault, started, tier)
 
 
 def _usage(
     state: EndpointState, model: Model, body: Body, reply: Reply, tokens: int, prefixes: Sequence[CachePrefix]
-) -> dict[str, int]:
-    """Bedrock's TokenUsage: inputTokens excludes cache reads and writes; totalTokens includes them."""
+) -> dict[str, Any]:
+    """Bedrock's TokenUsage: inputTokens excludes cache reads and writes; totalTokens includes them. With a
+    cachePoint that names a `ttl`, `cacheDetails` splits the writes by TTL (an entry per TTL written)."""
     cached = state.cache.use(model.key, prefixes)
     read, write = cached.read_tokens, cached.write_tokens
+    details: list[dict[str, Any]] = [
+        {"ttl": "5m", "inputTokens": cached.write_5m_tokens},
+        {"ttl": "1h", "inputTokens": cached.write_1h_tokens},
+    ]
     given = reply.usage
     input_tokens = tokens - read - write
     output_tokens = reply.output_tokens()
@@ -118,15 +140,23 @@ def _usage(
         input_tokens = given.input_tokens if given.input_tokens is not None else input_tokens
         output_tokens = given.output_tokens if given.output_tokens is not None else output_tokens
         read = given.cache_read_input_tokens if given.cache_read_input_tokens is not None else read
-        write = given.cache_write_input_tokens if given.cache_write_input_tokens is not None else write
-    usage = {
+        if given.cache_write is not None:
+            write = given.cache_write
+            details = [d.model_dump(by_alias=True) for d in given.cache_details or []]
+    usage: dict[str, Any] = {
         "inputTokens": input_tokens,
         "outputTokens": output_tokens,
         "totalTokens": input_tokens + output_tokens + read + write,
     }
-    overridden = given is not None and (given.cache_read_input_tokens, given.cache_write_input_tokens) != (None, None)
+    overridden = given is not None and (given.cache_read_input_tokens, given.cache_write) != (None, None)
     if cache_point_count(body) or overridden:
         usage |= {"cacheReadInputTokens": read, "cacheWriteInputTokens": write}
+    explicit = (given is not None and given.cache_details is not None) or any(
+        isinstance(b.get("cachePoint"), dict) and "ttl" in b["cachePoint"] for _, b in cache_points(body)
+    )
+    written = [d for d in details if d["inputTokens"] > 0]
+    if explicit and written:
+        usage["cacheDetails"] = written
     return usage
 
 
@@ -136,6 +166,7 @@ def converse_response(prepared: Prepared) -> dict[str, Any]:
         "stopReason": prepared.reply.stop_reason,
         "usage": prepared.usage,
         "metrics": {"latencyMs": prepared.latency_ms()},
+        "serviceTier": {"type": prepared.service_tier},
     }
     if prepared.trace is not None:
         response["trace"] = prepared.trace

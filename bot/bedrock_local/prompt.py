@@ -3,7 +3,8 @@ text a reply or a guardrail looks at.
 
 Tokens come from `bot.chat.tokens.estimate_tokens` (the estimate the bot itself plans with), summed per content
 block, plus `MESSAGE_OVERHEAD` per message; tool definitions are not counted. A prefix is everything (tools,
-system, messages) up to a cachePoint; it is identified by a hash of its canonical JSON.
+system, messages) up to a cachePoint; it is identified by a hash of its canonical JSON and carries the
+cachePoint's time-to-live (`ttl`: "5m", the default, or "1h").
 """
 
 from __future__ import annotations
@@ -17,16 +18,18 @@ from typing import Any
 
 from bot.chat.tokens import MESSAGE_OVERHEAD, estimate_tokens
 
+DEFAULT_CACHE_TTL = "5m"
 IMAGE_TOKENS = 1_600  # about what a ~1.15 megapixel image costs on Claude; the exact count is model-specific
 Body = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
 class CachePrefix:
-    """The prompt up to one cachePoint: its hash and its tokens."""
+    """The prompt up to one cachePoint: its hash, its tokens and the cachePoint's TTL."""
 
     digest: str
     tokens: int
+    ttl: str = DEFAULT_CACHE_TTL
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def account(body: Body) -> PromptAccount:
     def visit(block: Mapping[str, Any], cost: int) -> None:
         nonlocal tokens
         if "cachePoint" in block:
-            prefixes.append(CachePrefix(digest.copy().hexdigest(), tokens))
+            prefixes.append(CachePrefix(digest.copy().hexdigest(), tokens, cache_ttl(block)))
             return
         digest.update(_canonical(block))
         tokens += cost
@@ -99,11 +102,33 @@ def account(body: Body) -> PromptAccount:
     return PromptAccount(tokens, prefixes)
 
 
+def cache_ttl(block: Mapping[str, Any]) -> str:
+    """A cachePoint block's TTL ("5m" when it names none)."""
+    point = block.get("cachePoint")
+    ttl = point.get("ttl") if isinstance(point, Mapping) else None
+    return DEFAULT_CACHE_TTL if ttl is None else str(ttl)
+
+
+def cache_points(body: Body) -> list[tuple[str, Mapping[str, Any]]]:
+    """Each cachePoint in prompt order (tools, system, messages) with its place, as Bedrock's messages name it
+    (`system.2.member.cachePoint`, `messages.1.member.content.3.member.cachePoint`: 1-based)."""
+    found: list[tuple[str, Mapping[str, Any]]] = []
+
+    def scan(blocks: Any, where: str) -> None:
+        for n, block in enumerate(blocks or [], start=1):
+            if isinstance(block, Mapping) and "cachePoint" in block:
+                found.append((f"{where}.{n}.member.cachePoint", block))
+
+    scan((body.get("toolConfig") or {}).get("tools"), "toolConfig.tools")
+    scan(body.get("system"), "system")
+    for i, message in enumerate(body.get("messages") or [], start=1):
+        if isinstance(message, Mapping):
+            scan(message.get("content"), f"messages.{i}.member.content")
+    return found
+
+
 def cache_point_count(body: Body) -> int:
-    blocks = [*(body.get("toolConfig") or {}).get("tools", []), *(body.get("system") or [])]
-    for message in body.get("messages") or []:
-        blocks.extend(message.get("content") or [])
-    return sum(1 for block in blocks if isinstance(block, Mapping) and "cachePoint" in block)
+    return len(cache_points(body))
 
 
 def block_text(block: Mapping[str, Any]) -> str:

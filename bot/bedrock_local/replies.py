@@ -2,7 +2,8 @@
 
 The default reply names the model and echoes the start of the last user message, so the same input always
 gives the same output and nobody mistakes it for a real model. Tests queue `ScriptedReply`s to make the "model"
-call a tool, trip a guardrail or report exact usage. Field names accept Bedrock's camelCase too
+call a tool, trip a guardrail, report exact usage (with its cache writes split by TTL) or report a service
+tier served other than the one asked for. Field names accept Bedrock's camelCase too
 (`toolUse`, `toolUseId`, `stopReason`, `inputTokens`, ...).
 """
 
@@ -14,8 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from bot.bedrock_local.tiers import ServiceTierType
 from bot.catalog.schema import Model
 from bot.chat.tokens import estimate_tokens
 
@@ -51,24 +53,53 @@ class ToolUse(_Wire):
         return {"toolUseId": self.tool_use_id or f"tooluse_{digest[:22]}", "name": self.name, "input": self.input}
 
 
+class CacheDetail(_Wire):
+    """Bedrock's `CacheDetail`: the tokens written to the cache with one TTL."""
+
+    ttl: Literal["5m", "1h"]
+    input_tokens: int = Field(ge=0, alias="inputTokens")
+
+
 class UsageOverride(_Wire):
-    """Usage numbers to report instead of the computed ones (unset fields stay computed)."""
+    """Usage numbers to report instead of the computed ones (unset fields stay computed). `cacheDetails`, as
+    Bedrock shapes it (`[{"ttl": "1h", "inputTokens": 40}, ...]`), is reported as given and sets
+    `cacheWriteInputTokens` to its sum unless that is given too (then they must agree)."""
 
     input_tokens: int | None = Field(None, ge=0, alias="inputTokens")
     output_tokens: int | None = Field(None, ge=0, alias="outputTokens")
     cache_read_input_tokens: int | None = Field(None, ge=0, alias="cacheReadInputTokens")
     cache_write_input_tokens: int | None = Field(None, ge=0, alias="cacheWriteInputTokens")
+    cache_details: list[CacheDetail] | None = Field(None, alias="cacheDetails")
+
+    @model_validator(mode="after")
+    def _details_add_up(self) -> UsageOverride:
+        if self.cache_details is not None and self.cache_write_input_tokens is not None:
+            total = sum(d.input_tokens for d in self.cache_details)
+            if total != self.cache_write_input_tokens:
+                raise ValueError(
+                    f"cacheDetails add up to {total}, not to cacheWriteInputTokens {self.cache_write_input_tokens}"
+                )
+        return self
+
+    @property
+    def cache_write(self) -> int | None:
+        """The total cache write to report, if this override sets it."""
+        if self.cache_details is not None and self.cache_write_input_tokens is None:
+            return sum(d.input_tokens for d in self.cache_details)
+        return self.cache_write_input_tokens
 
 
 class ScriptedReply(_Wire):
     """One queued reply: text, a tool call (text may precede it), or a guardrail intervention with `text` as
-    the blocked message; `stop_reason` and `usage` override what would be reported."""
+    the blocked message; `stop_reason`, `usage` and `service_tier` (the tier reported as served) override what
+    would be reported."""
 
     text: str | None = None
     tool_use: ToolUse | None = Field(None, alias="toolUse")
     guardrail_intervened: bool = Field(False, alias="guardrailIntervened")
     stop_reason: StopReason | None = Field(None, alias="stopReason")
     usage: UsageOverride | None = None
+    service_tier: ServiceTierType | None = Field(None, alias="serviceTier")
 
     @classmethod
     def tool(cls, name: str, tool_input: dict[str, Any], tool_use_id: str | None = None) -> ScriptedReply:
@@ -81,12 +112,14 @@ class ScriptedReply(_Wire):
 
 @dataclass(frozen=True)
 class Reply:
-    """A reply ready to render: text and/or one tool call, the stop reason and any usage override."""
+    """A reply ready to render: text and/or one tool call, the stop reason, any usage override and any tier it
+    says was served."""
 
     text: str
     tool_use: dict[str, Any] | None
     stop_reason: StopReason
     usage: UsageOverride | None = None
+    service_tier: str | None = None
 
     def content(self) -> list[dict[str, Any]]:
         blocks: list[dict[str, Any]] = [{"text": self.text}] if self.text or self.tool_use is None else []
@@ -132,4 +165,4 @@ def resolve(script: ScriptedReply | None, model: Model, user_text: str, max_toke
     )
     if script.stop_reason is None and max_tokens is not None and estimate_tokens(text) > max_tokens:
         text, tool, stop = truncate(text, max_tokens), None, "max_tokens"
-    return Reply(text, tool, stop, script.usage)
+    return Reply(text, tool, stop, script.usage, script.service_tier)

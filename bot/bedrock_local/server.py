@@ -11,7 +11,8 @@ Every control here has an HTTP twin under `/_local/` (see `bot.bedrock_local.con
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -28,16 +29,23 @@ class LocalBedrock:
     """A Bedrock Runtime look-alike on 127.0.0.1 for unmodified boto3 and `ChatBedrockConverse`.
 
     `catalog` decides which model ids exist and what each can do (default: the repo's catalog); `config` is a
-    `LocalConfig`, a path to a YAML file, or None for `config/bedrock-local.yaml` (zero latency, no faults).
+    `LocalConfig`, a path to a YAML file, or None for `config/bedrock-local.yaml` (zero latency, no faults);
+    `clock` drives prompt-cache expiry (a fake one lets tests step past a TTL).
     """
 
-    def __init__(self, catalog: Catalog | None = None, config: LocalConfig | Path | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog | None = None,
+        config: LocalConfig | Path | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if catalog is None:
             from bot.catalog.loader import load_catalog
 
             catalog = load_catalog()
         settings = config if isinstance(config, LocalConfig) else load_config(config)
-        self.state = EndpointState(catalog, settings)
+        self.state = EndpointState(catalog, settings, clock)
         self._server: LocalHTTPServer | None = None
         self._thread: threading.Thread | None = None
 

@@ -7,7 +7,9 @@ All of it is reset by `reset()` to what the configuration says, so one server ca
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +18,7 @@ from bot.bedrock_local.cache import PromptCache
 from bot.bedrock_local.faults import FaultBook
 from bot.bedrock_local.guardrails import GuardrailOutcome, LocalGuardrail
 from bot.bedrock_local.replies import ScriptedReply
+from bot.bedrock_local.tiers import requested_tier
 from bot.bedrock_local.validation import resolve_model
 from bot.catalog.catalog import Catalog
 
@@ -34,6 +37,11 @@ class RecordedRequest:
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def service_tier(self) -> str | None:
+        """The `serviceTier.type` the request asked for (None when it named none)."""
+        return requested_tier(self.body)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "operation": self.operation,
@@ -48,12 +56,14 @@ class RecordedRequest:
 class EndpointState:
     """Everything a request handler reads or changes. Thread-safe."""
 
-    def __init__(self, catalog: Catalog, config: LocalConfig) -> None:
+    def __init__(self, catalog: Catalog, config: LocalConfig, clock: Callable[[], float] = time.monotonic) -> None:
+        """`clock` is the prompt cache's (tests pass a fake one to expire entries without waiting)."""
         self.catalog = catalog
         self.config = config
         self.stopping = threading.Event()
         self.faults = FaultBook(config.seed)
-        self.cache = PromptCache(config.prompt_cache.ttl_s, config.prompt_cache.min_tokens)
+        cache = config.prompt_cache
+        self.cache = PromptCache(cache.ttl_s, cache.min_tokens, clock, ttl_1h_s=cache.ttl_1h_s)
         self._lock = threading.Lock()
         self._defaults = config.defaults
         self._overrides: dict[str, Behaviour] = {}

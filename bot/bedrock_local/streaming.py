@@ -65,7 +65,11 @@ def frames(state: EndpointState, prepared: Prepared) -> Iterator[bytes]:
         yield event_frame("contentBlockDelta", {"delta": delta, "contentBlockIndex": index})
         yield event_frame("contentBlockStop", {"contentBlockIndex": index})
     yield event_frame("messageStop", {"stopReason": reply.stop_reason})
-    metadata = {"usage": prepared.usage, "metrics": {"latencyMs": prepared.latency_ms()}}
+    metadata = {
+        "usage": prepared.usage,
+        "metrics": {"latencyMs": prepared.latency_ms()},
+        "serviceTier": {"type": prepared.service_tier},
+    }
     if prepared.trace is not None:
         metadata["trace"] = prepared.trace
     yield event_frame("metadata", metadata)

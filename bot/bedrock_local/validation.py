@@ -8,8 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.bedrock_local.errors import INVALID_MODEL, validation
-from bot.bedrock_local.prompt import Body, cache_point_count
+from bot.bedrock_local.errors import INVALID_MODEL, BedrockError, validation
+from bot.bedrock_local.prompt import Body, cache_point_count, cache_points, cache_ttl
 from bot.catalog.catalog import Catalog
 from bot.catalog.schema import Model
 
@@ -18,6 +18,7 @@ MESSAGE_BLOCKS = frozenset(
 )
 SYSTEM_BLOCKS = frozenset({"text", "guardContent", "cachePoint"})
 MAX_CACHE_POINTS = 4
+CACHE_TTLS = ("5m", "1h")  # botocore's CacheTTL
 _METADATA = re.compile(r"[a-zA-Z0-9\s:_@$#=/+,\-.]{0,256}")
 
 
@@ -117,6 +118,8 @@ def check_features(model: Model, body: Body) -> None:
         )
     if points > MAX_CACHE_POINTS:
         raise validation(f"A maximum of {MAX_CACHE_POINTS} cachePoint blocks are supported; {points} were given.")
+    if points:
+        check_cache_ttls(model, body)
     max_tokens = (body.get("inferenceConfig") or {}).get("maxTokens")
     if max_tokens is not None and (not isinstance(max_tokens, int) or max_tokens < 1):
         raise validation(
@@ -128,6 +131,39 @@ def check_features(model: Model, body: Body) -> None:
             f"The maximum tokens you requested exceeds the model limit of {model.max_output}. "
             f"Try again with a maximum tokens value that is lower than {model.max_output}."
         )
+
+
+def _enum_error(value: Any, where: str, allowed: tuple[str, ...]) -> BedrockError:
+    return validation(
+        f"1 validation error detected: Value '{value}' at '{where}' failed to satisfy constraint: "
+        f"Member must satisfy enum value set: [{', '.join(allowed)}]"
+    )
+
+
+def check_cache_ttls(model: Model, body: Body) -> None:
+    """cachePoint `type` and `ttl` against their enums; a 1-hour TTL only on a model the catalog prices 1-hour
+    writes for; and no 1-hour point after a 5-minute one (TTLs must not grow along tools, system, messages)."""
+    seen_5m = False
+    for where, block in cache_points(body):
+        point = block["cachePoint"]
+        kind = point.get("type") if isinstance(point, Mapping) else None
+        if kind != "default":
+            raise _enum_error(kind, f"{where}.type", ("default",))
+        ttl = cache_ttl(block)
+        if ttl not in CACHE_TTLS:
+            raise _enum_error(ttl, f"{where}.ttl", CACHE_TTLS)
+        if ttl == "1h":
+            if not any(p.cache_write_1h is not None for p in model.prices):
+                raise validation(
+                    f"The 1h cache TTL at {where}.ttl isn't supported for this model. "
+                    "Try again with a 5m TTL or without a ttl."
+                )
+            if seen_5m:
+                raise validation(
+                    f"The cachePoint at {where} has ttl 1h after a cachePoint with ttl 5m. A cachePoint with a "
+                    "longer TTL must come before any cachePoint with a shorter TTL (tools, then system, then messages)."
+                )
+        seen_5m = seen_5m or ttl == "5m"
 
 
 def check_request_metadata(body: Body) -> None:
