@@ -98,8 +98,8 @@ def fallback_text(digest: Digest) -> str:
 
 def _headline(digest: Digest) -> str:
     t, lang = digest.total, digest.lang
-    hour = L(lang, f", 1시간 {count(t.cache_write_1h)}", f", 1-hour {count(t.cache_write_1h)}") if t.cache_write_1h else ""
-    written = count(t.cache_write + t.cache_write_1h) + hour
+    hour = L(lang, f", 1시간 {count(t.cache_write_1h)}", f", 1-hour {count(t.cache_write_1h)}")
+    written = count(t.cache_write + t.cache_write_1h) + (hour if t.cache_write_1h else "")
     tokens = L(
         lang,
         f"토큰 {count(t.tokens)} (입력 {count(t.input)} · 출력 {count(t.output)} · 캐시 읽기 {count(t.cache_read)}"
