@@ -157,14 +157,15 @@ def _cache_1h(catalog: Catalog, region: str, by_model_bill: dict[str, Totals], t
     saving = sum((m[2] for m in ranked), Decimal(0))
     if not worth(saving, total):
         return None
-    names = ", ".join(f"{m.name} ({count(tokens)})" for m, tokens, _ in ranked[:SHOWN])
+    shown = ranked[:SHOWN]
+    names = ", ".join(L(lang, f"{m.name} {count(t)}토큰", f"{count(t)} tokens on {m.name}") for m, t, _ in shown)
     return Hint(
         "cache_1h",
         L(
             lang,
             f"스레드가 5분 뒤에 이어져 5분 캐시가 만료된 탓에 캐시를 다시 쓴 토큰: {names}. 1시간 캐시였다면 "
             f"1시간 쓰기 가격이 더 비싼 것까지 빼고도 약 {spend(saving)} 절감됐습니다.",
-            f"Threads that came back after their 5-minute cache expired wrote the cache again: {names} tokens. A "
+            f"Threads that came back after their 5-minute cache expired wrote the cache again: {names}. A "
             f"1-hour cache would have saved about {spend(saving)}, after its dearer writes.",
         ),
         saving,
