@@ -11,7 +11,9 @@
   quality with `/bedrock compare` first.
 
 A hint is shown only when it says something: a cache-capable model was used, or the saving is at least
-`MIN_SAVING` of the day's cost.
+`MIN_SAVING` of the day's cost (`worth`). Both sides of a comparison are priced the same way, at the base rows,
+on the parts both rows price (`bot.digest.reprice`): a part a row has no price for is left out of both, never
+counted at zero on one side. The tier, route and cache-lifetime hints are in `bot.digest.bill_hints`.
 """
 
 from __future__ import annotations
@@ -21,8 +23,7 @@ from decimal import Decimal
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.schema import Mode, Model
-from bot.chat.cost import call_cost
-from bot.chat.types import Usage
+from bot.digest.reprice import reprice
 from bot.qa.answers.common import L
 from bot.qa.format import spend
 from bot.usage.event import Totals
@@ -34,7 +35,7 @@ CHEAPER_BY = Decimal("0.9")  # a "cheaper" model costs at most 90 % of the curre
 
 @dataclass(frozen=True)
 class Hint:
-    kind: str  # cache | batch | cheaper
+    kind: str  # cache | batch | cheaper | flex | global | cache_1h
     text: str
     saving: Decimal | None = None
 
@@ -54,13 +55,8 @@ def hints(
     return tuple(h for h in found if h is not None)
 
 
-def _usage(t: Totals) -> Usage:
-    return Usage(
-        input_tokens=t.input, output_tokens=t.output, cache_read_tokens=t.cache_read, cache_write_tokens=t.cache_write
-    )
-
-
-def _worth(saving: Decimal, total: Totals) -> bool:
+def worth(saving: Decimal, total: Totals) -> bool:
+    """A saving worth a line: positive and at least `MIN_SAVING` of the day's cost."""
     return saving > 0 and saving >= total.usd * MIN_SAVING
 
 
@@ -99,15 +95,16 @@ def _batch(catalog: Catalog, region: str, by_model_feature: dict[str, Totals], t
         if feature not in BATCH_FEATURES or model not in catalog.models:
             continue
         requests, cost = requests + t.requests, cost + t.usd
-        batch = call_cost(catalog, model, region, _usage(t), Mode.batch).usd
-        on_demand = call_cost(catalog, model, region, _usage(t)).usd
+        batch = reprice(catalog, model, region, t, mode=Mode.batch)
+        on_demand = reprice(catalog, model, region, t)
         if batch is not None and on_demand is not None:
-            saving += max(on_demand - batch, Decimal(0))
+            now, then = on_demand.against(batch)
+            saving += max(now - then, Decimal(0))
     if not requests:
         return None
     share = requests / total.requests
     what = L(lang, "요약·비교", "Summaries and comparisons")
-    if not _worth(saving, total):
+    if not worth(saving, total):
         return Hint(
             "batch",
             L(
@@ -146,19 +143,22 @@ def _cheaper(
     current = catalog.models[key]
     used_tools = by_model_feature.get(f"{key}/assistant", Totals()).requests > 0
     need_context = 2 * t.prompt_tokens // max(t.requests, 1)
-    now = call_cost(catalog, key, region, _usage(t)).usd  # both sides priced the same way, from the catalog
-    if not now:
+    base = reprice(catalog, key, region, t)  # both sides priced the same way, from the catalog
+    if base is None or not base.usd:
         return None
     options = []
     for other in catalog.models.values():
         if other.key == key or not _can_replace(other, current, used_tools, need_context):
             continue
-        cost = call_cost(catalog, other.key, region, _usage(t)).usd
-        if cost is not None and cost <= now * CHEAPER_BY and _worth(now - cost, total):
-            options.append((cost, other))
+        there = reprice(catalog, other.key, region, t)
+        if there is None:
+            continue
+        ours, theirs = base.against(there)
+        if ours and theirs <= ours * CHEAPER_BY and worth(ours - theirs, total):
+            options.append((theirs, ours, other))
     if not options:
         return None
-    cost, best = max(options, key=lambda o: (o[0], o[1].key))  # the smallest step down worth making
+    cost, now, best = max(options, key=lambda o: (o[0], o[2].key))  # the smallest step down worth making
     saving = now - cost
     pct = saving / now
     compare = f"`/bedrock compare {key},{best.key} <prompt>`"

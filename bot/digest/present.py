@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.catalog.catalog import Catalog
+from bot.digest.bill_hints import route_label
 from bot.digest.reconcile import render as reconciled
 from bot.digest.report import Digest, Row
 from bot.qa.answer import Answer, SourceRef, Table
@@ -20,6 +21,12 @@ FEATURES = {
     "assistant": ("카탈로그 도우미", "catalog assistant"),
     "compare": ("비교", "compare"),
     "summary": ("요약", "summaries"),
+}
+TIERS = {
+    "standard": ("표준", "standard"),
+    "flex": ("Flex", "Flex"),
+    "priority": ("Priority", "Priority"),
+    "reserved": ("예약", "reserved"),
 }
 
 
@@ -45,6 +52,7 @@ def as_answer(digest: Digest, catalog: Catalog) -> Answer:
     lines.append(_people(L(lang, "사용자 상위", "Top users"), digest.top_users, "@", digest.users, lang))
     lines.append(_people(L(lang, "채널 상위", "Top channels"), digest.top_channels, "#", digest.channels, lang))
     lines.append(_features(digest))
+    lines.extend(_billing(digest))
     lines.append(_interventions(digest))
     if digest.channel_budgets:
         lines.append(_channel_budgets(digest))
@@ -91,12 +99,14 @@ def fallback_text(digest: Digest) -> str:
 
 def _headline(digest: Digest) -> str:
     t, lang = digest.total, digest.lang
+    hour = L(lang, f", 1시간 {count(t.cache_write_1h)}", f", 1-hour {count(t.cache_write_1h)}")
+    written = count(t.cache_write + t.cache_write_1h) + (hour if t.cache_write_1h else "")
     tokens = L(
         lang,
         f"토큰 {count(t.tokens)} (입력 {count(t.input)} · 출력 {count(t.output)} · 캐시 읽기 {count(t.cache_read)}"
-        f" · 캐시 쓰기 {count(t.cache_write)})",
+        f" · 캐시 쓰기 {written})",
         f"{count(t.tokens)} tokens (in {count(t.input)} · out {count(t.output)} · cache read {count(t.cache_read)}"
-        f" · cache write {count(t.cache_write)})",
+        f" · cache write {written})",
     )
     avg = t.latency_ms / t.requests / 1000 if t.requests else 0
     return L(
@@ -187,6 +197,43 @@ def _features(digest: Digest) -> str:
     return L(lang, "**기능별**: ", "**By feature**: ") + (" · ".join(parts) or "-")
 
 
+def _billing(digest: Digest) -> list[str]:
+    """Spend by service tier and by route, only when it says something: nothing when every call was standard
+    and in-Region (the default), one line when all went one way, else a line for each split that has more than
+    one value (the other said in its label)."""
+    lang, tiers, routes = digest.lang, digest.by_tier, digest.by_route
+    if len(tiers) <= 1 and len(routes) <= 1:
+        tier = tiers[0].key if tiers else "standard"
+        route = routes[0].key if routes else "in_region/-"
+        if (tier, route) == ("standard", "in_region/-"):
+            return []
+        return [L(lang, f"**티어·경로**: 모두 {_tier(tier, lang)} · {_route(route, lang)}",
+                  f"**Tier and route**: all {_tier(tier, lang)} · {_route(route, lang)}")]  # fmt: skip
+    lines = []
+    if len(tiers) > 1:
+        only = L(lang, f" (모두 {_route(routes[0].key, lang)})", f" (all {_route(routes[0].key, lang)})")
+        label = L(lang, "**티어별**", "**By tier**") + (only if len(routes) == 1 else "")
+        lines.append(f"{label}: " + " · ".join(_share(_tier(r.key, lang), r) for r in tiers))
+    if len(routes) > 1:
+        only = L(lang, f" (모두 {_tier(tiers[0].key, lang)} 티어)", f" (all {_tier(tiers[0].key, lang)} tier)")
+        label = L(lang, "**경로별**", "**By route**") + (only if len(tiers) == 1 else "")
+        lines.append(f"{label}: " + " · ".join(_share(_route(r.key, lang), r) for r in routes))
+    return lines
+
+
+def _tier(tier: str, lang: str) -> str:
+    return L(lang, *TIERS.get(tier, (tier, tier)))
+
+
+def _route(key: str, lang: str) -> str:
+    route, _, prefix = key.partition("/")
+    return route_label(route, prefix, lang)
+
+
+def _share(label: str, row: Row) -> str:
+    return f"{label} {spend(row.totals.usd)} ({row.share:.0%})"
+
+
 def _interventions(digest: Digest) -> str:
     lang, found = digest.lang, digest.interventions
     if not found:
@@ -223,6 +270,15 @@ def _notes(digest: Digest) -> tuple[str, ...]:
                 lang,
                 f"카탈로그에 가격이 없는 호출 {digest.total.unpriced:,}건은 비용에 포함되지 않았습니다.",
                 f"{digest.total.unpriced:,} calls on models without a catalog price are not in the cost.",
+            )
+        )
+    if digest.total.partial:
+        notes.append(
+            L(
+                lang,
+                f"호출 {digest.total.partial:,}건에 카탈로그에 가격이 없는 부분이 있어 그 부분은 비용에 포함되지 "
+                "않았습니다.",
+                f"{plural(digest.total.partial, 'call')} had a part the catalog has no price for; not included.",
             )
         )
     return tuple(notes)

@@ -3,8 +3,10 @@ intervention counts, the budgets file and the catalog. Front ends render it (Sla
 chart is drawn from `chart_days` / `chart_series`.
 
 Usage is read in two pipelined round trips: the 14 days of per-model totals the chart and the trends need (plus
-every day of the month so far), and the day's breakdowns by user, channel, feature and model × feature; then the
-month's per-channel totals (budgets) and one read of intervention counts per team. So the cost does not grow with
+every day of the month so far), and the day's breakdowns by user, channel, feature, model × feature, and how it
+was billed ("bill": tier × route; "model_bill": model × tier × route × profile prefix, for the spend by tier and
+by route and the tier, route and cache-lifetime hints); then the month's per-channel totals (budgets) and one read
+of intervention counts per team. So the cost does not grow with
 the number of days kept or of events recorded, only with the day's distinct users, channels, models and teams.
 """
 
@@ -18,12 +20,13 @@ from decimal import Decimal
 
 from bot.catalog.catalog import Catalog
 from bot.digest.actuals import Actual
+from bot.digest.bill_hints import bill_hints
 from bot.digest.hints import Hint, hints
 from bot.digest.reconcile import Reconciliation, reconcile
 from bot.store.interventions import Interventions
 from bot.usage.budgets import BudgetPolicy
 from bot.usage.event import Totals
-from bot.usage.ledger import ALL, Ledger
+from bot.usage.ledger import ALL, Ledger, parse_model_bill
 
 CHART_DAYS = 14
 TREND_DAYS = 7
@@ -111,6 +114,8 @@ class Digest:
     actual: Actual | None = None
     actual_error: str | None = None
     reconciliation: Reconciliation | None = None  # the actual beside the ledger by tier, route and part
+    by_tier: tuple[Row, ...] = ()  # key: the service tier served (standard, flex, priority)
+    by_route: tuple[Row, ...] = ()  # key: "in_region/-", "geo/us", "global/global" (route / profile prefix)
 
     @property
     def empty(self) -> bool:
@@ -135,7 +140,7 @@ def compute(
     first = day.replace(day=1)
     window = [day - timedelta(days=n) for n in range(max(CHART_DAYS, (day - first).days + 1) - 1, -1, -1)]
     per_day = ledger.days(window, ["all", "model"])
-    detail = ledger.days([day], ["user", "channel", "feature", "team", "model_feature"])[day]
+    detail = ledger.days([day], ["user", "channel", "feature", "team", "model_feature", "bill", "model_bill"])[day]
     month_days = [d for d in window if d >= first]
 
     def total(d: date) -> Totals:
@@ -162,7 +167,7 @@ def compute(
     )
     series = {m: tuple(per_day[d]["model"].get(m, Totals()).usd for d in chart_days) for m in models}
     actual_value, actual_error = _actual(actual, day)
-    reconciliation = reconcile(ledger.day(day, "bill"), actual_value) if actual_value is not None else None
+    reconciliation = reconcile(detail["bill"], actual_value) if actual_value is not None else None
     return Digest(
         day=day,
         lang=lang,
@@ -180,13 +185,29 @@ def compute(
         month=month,
         interventions=_interventions(interventions, detail["team"], day),
         channel_budgets=_channel_budgets(ledger, budgets, day),
-        hints=hints(catalog, region, per_day[day]["model"], detail["model_feature"], today, lang),
+        hints=hints(catalog, region, per_day[day]["model"], detail["model_feature"], today, lang)
+        + bill_hints(catalog, region, detail["model_bill"], today, lang),
         chart_days=chart_days,
         chart_series=series,
         actual=actual_value,
         actual_error=actual_error,
         reconciliation=reconciliation,
+        by_tier=_rows(_summed(detail["bill"], lambda v: v.partition("/")[0]), today, len(detail["bill"])),
+        by_route=_rows(_summed(detail["model_bill"], _route_of_bill), today, len(detail["model_bill"])),
     )
+
+
+def _summed(by: dict[str, Totals], group: Callable[[str], str]) -> dict[str, Totals]:
+    out: dict[str, Totals] = {}
+    for value, t in by.items():
+        out[group(value)] = out.get(group(value), Totals()) + t
+    return out
+
+
+def _route_of_bill(value: str) -> str:
+    """A `model_bill` value's route and profile prefix: "geo/us"."""
+    _model, _tier, route, prefix = parse_model_bill(value)
+    return f"{route}/{prefix}"
 
 
 def _rows(by: dict[str, Totals], total: Totals, top: int) -> tuple[Row, ...]:

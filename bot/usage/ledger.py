@@ -34,7 +34,7 @@ import redis
 from bot.catalog.dimensions import profile_prefix
 from bot.errors import StoreUnavailable
 from bot.store import keys
-from bot.usage.event import Totals, UsageEvent
+from bot.usage.event import METRICS, Totals, UsageEvent
 from bot.usage.scripts import RECORD, RECORD_ONCE
 from bot.usage.spill import Spill, Spilled
 
@@ -85,6 +85,17 @@ def parse_model_bill(value: str) -> tuple[str, str, str, str]:
     """(model, tier, route, prefix) of a `model_bill_key`; a model key never holds "/"."""
     model, tier, route, prefix = value.rsplit("/", 3)
     return model, tier, route, prefix
+
+
+def _upgraded(write_keys: list[str], args: list[str | int]) -> list[str | int]:
+    """A spilled write's arguments for this version's script. A file spilled by an older version holds fewer
+    metric amounts (METRICS only ever grows at the end): the missing ones are zeros. Without this the script would
+    read dimension values as amounts, fail, and hold up every event behind it."""
+    amounts = len(args) - 3 - (len(write_keys) - 1) - 2  # ARGV: 3 header, amounts, one value per hash, 2 trailer
+    if amounts >= len(METRICS):
+        return args
+    at = 3 + amounts
+    return [*args[:at], *([0] * (len(METRICS) - amounts)), *args[at:]]
 
 
 def month_of(day: date) -> str:
@@ -248,7 +259,7 @@ class Ledger:
             if bad:
                 self.lost += bad
                 log.error("usage events lost: unreadable spill file", extra={"lost": bad, "total_lost": self.lost})
-            self._buffer.extendleft(_Write(w.keys, w.args, w.id) for w in reversed(spilled))
+            self._buffer.extendleft(_Write(w.keys, _upgraded(w.keys, w.args), w.id) for w in reversed(spilled))
             if self._buffer:
                 self._drain_locked(force=True)
             if self._buffer:

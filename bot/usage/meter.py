@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.caller import Caller
+from bot.catalog.dimensions import route_of
 from bot.chat.types import Cost, Usage
 from bot.guardrails.verdict import Hit, Source
 from bot.usage.event import PARTS, UsageEvent, to_nusd
@@ -46,7 +47,10 @@ class Meter:
         expired_cache_write: int = 0,
     ) -> UsageEvent:
         """`expired_cache_write`: the call's cache-write tokens when its turn followed the thread's previous one
-        after a 5-minute cache had expired (see `bot.usage.event.METRICS`)."""
+        after a 5-minute cache had expired (see `bot.usage.event.METRICS`). The event's route is the route of
+        `profile` (the id called), so that "bill" and "model_bill" agree even for a call with no price (whose
+        `Cost` carries the default route); its cost is the sum of its per-part costs in nano-USD, so the parts
+        add up to the total exactly (a `Cost` without parts keeps its own total)."""
         metadata: Mapping[str, str] = caller.metadata(feature)
         parts = tuple(to_nusd(cost.part_usd(part)) for part in PARTS)  # the total is their sum: lines add up
         event = UsageEvent(
@@ -65,7 +69,7 @@ class Meter:
             cost_nusd=None if cost.usd is None else (sum(parts) if cost.parts else to_nusd(cost.usd)),
             cache_write_1h_tokens=usage.cache_write_1h_tokens,
             tier=cost.tier,
-            route=cost.route,
+            route=route_of(profile).value,  # what was called: a cost built without a price keeps the default route
             context_above=cost.context_above,
             part_nusd=parts,
             missing=cost.missing,
@@ -91,7 +95,7 @@ class Meter:
                 "cache_write_tokens": usage.cache_write_tokens,
                 "cache_write_1h_tokens": usage.cache_write_1h_tokens,
                 "tier": cost.tier,
-                "route": cost.route,
+                "route": event.route,
                 "context_above": cost.context_above,
                 "missing": ",".join(cost.missing),
                 "latency_ms": round(usage.latency_ms, 1),

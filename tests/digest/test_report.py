@@ -66,12 +66,15 @@ def seed(ledger: Ledger) -> None:
     ledger.record(event(DAY.replace(day=1), "U9", "nova-pro", 500_000_000))  # Nov 1: $0.50
     # the digest day: $1.00 Sonnet (U1 in C1, with cache reads), $0.30 Nova Lite (U2 in C2), a summary, unpriced
     # (Sonnet's tokens cost what was recorded at its catalog price: $3 / $15 per 1M in / out, cache reads $0.30)
+    # Its cache reads have no price for Claude 3.7 Sonnet in us-east-1 (left out, `missing`); Nova Lite went through
+    # the us. geo profile, the summary was served at the Flex tier.
     ledger.record(event(DAY, "U1", "claude-3-7-sonnet", 600_000_000, input_tokens=97_000, output_tokens=20_000,
-                        cache_read_tokens=10_000))  # fmt: skip
+                        cache_read_tokens=10_000, missing=("cache_read",)))  # fmt: skip
     ledger.record(event(DAY, "U1", "claude-3-7-sonnet", 400_000_000, input_tokens=50_000, output_tokens=16_667,
                         feature="assistant"))  # fmt: skip
-    ledger.record(event(DAY, "U2", "nova-lite", 300_000_000, channel="C2"))
-    ledger.record(event(DAY, "U2", "nova-micro", 20_000_000, channel="C2", feature="summary"))
+    ledger.record(event(DAY, "U2", "nova-lite", 300_000_000, channel="C2", route="geo",
+                        profile="us.amazon.nova-lite-v1:0"))  # fmt: skip
+    ledger.record(event(DAY, "U2", "nova-micro", 20_000_000, channel="C2", feature="summary", tier="flex"))
     ledger.record(event(DAY, "U3", "nova-lite", None, channel="D1"))
 
 
@@ -113,6 +116,17 @@ def test_the_digest_adds_up_the_day_and_compares_it(
     assert [c.channel for c in d.channel_budgets] == ["C1"]  # $1.00 of $1.20 ≥ 80 %; C2 is at 27 %
     assert len(d.chart_days) == 14 and d.chart_days[-1] == DAY
     assert d.chart_series["claude-3-7-sonnet"][-1] == Decimal("1") and d.chart_series["nova-lite"][-2] == Decimal("0.2")
+    assert [(r.key, r.totals.usd) for r in d.by_tier] == [("standard", Decimal("1.3")), ("flex", Decimal("0.02"))]
+    assert [(r.key, r.totals.usd) for r in d.by_route] == [("in_region/-", Decimal("1.02")), ("geo/us", Decimal("0.3"))]
+    assert d.total.partial == 1
+    text = render(as_answer(d, catalog))
+    assert "By tier: standard $1.30 (98%) · Flex $0.02 (2%)" in text
+    assert "By route: in-Region $1.02 (77%) · us. $0.30 (23%)" in text
+    assert "1 call had a part the catalog has no price for; not included." in text
+    korean = render(as_answer(digest_of(ledger, catalog, redis_client, lang="ko"), catalog))
+    assert "티어별: 표준 $1.30 (98%) · Flex $0.02 (2%)" in korean
+    assert "경로별: 리전 내 $1.02 (77%) · us. $0.30 (23%)" in korean
+    assert "호출 1건에 카탈로그에 가격이 없는 부분" in korean
 
 
 def test_hints_come_from_the_data(ledger: Ledger, catalog: Catalog, redis_client: redis.Redis) -> None:
@@ -127,8 +141,11 @@ def test_hints_come_from_the_data(ledger: Ledger, catalog: Catalog, redis_client
     cheaper = hints.get("cheaper")
     assert cheaper is not None and cheaper.saving is not None and cheaper.saving > 0
     # the closest cheaper model with tool use (the assistant used tools), both sides priced from the catalog; with
-    # the current line-up that is Nova Premier ($2.50/$12.50 per 1M against Claude 3.7 Sonnet's $3/$15)
-    assert "Claude 3.7 Sonnet cost $1.02; the same tokens on Nova Premier would cost $0.8321 (−19%)" in cheaper.text
+    # the current line-up that is Nova Premier ($2.50/$12.50 per 1M against Claude 3.7 Sonnet's $3/$15). The catalog
+    # has no cache-read price for Claude 3.7 Sonnet in us-east-1, so cache reads are left out of both sides:
+    # 147,000 in × $3 + 36,667 out × $15 = $0.991005 against 147,000 × $2.50 + 36,667 × $12.50 = $0.8258375
+    assert cheaper.saving == Decimal("0.1651675")
+    assert "Claude 3.7 Sonnet cost $0.991; the same tokens on Nova Premier would cost $0.8258 (−17%)" in cheaper.text
     assert "/bedrock compare claude-3-7-sonnet,nova-premier" in cheaper.text
 
 

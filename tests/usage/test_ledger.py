@@ -36,6 +36,8 @@ DAY_VALUES = {
     "model_feature": "nova-pro/chat",
     "user_models:U0": "nova-pro",
     "channel_models:C1": "nova-pro",
+    "bill": "standard/geo",
+    "model_bill": "nova-pro/standard/geo/us",
 }
 MONTH_VALUES = {
     dim: DAY_VALUES[dim] for dim in ("user", "channel", "model", "user_models:U0", "channel_models:C1")
@@ -79,6 +81,7 @@ def event(n: int = 0, **fields: object) -> UsageEvent:
         "model": "nova-pro",
         "region": "us-east-1",
         "profile": "us.amazon.nova-pro-v1:0",
+        "route": "geo",
         "input_tokens": 100 + n,
         "output_tokens": 20 + n,
         "latency_ms": 250.4,
@@ -138,6 +141,12 @@ def test_the_stream_holds_the_raw_event(redis_client: redis.Redis) -> None:
     ledger = make_ledger(redis_client)
     e = event(
         cost_nusd=None,
+        cache_write_1h_tokens=64,
+        tier="flex",
+        context_above=200_000,
+        part_nusd=(0, 0, 0, 0, 0),
+        missing=("cache_write_1h",),
+        expired_cache_write=32,
         requested="claude-sonnet",
         calls=3,
         interrupted=True,
@@ -146,6 +155,7 @@ def test_the_stream_holds_the_raw_event(redis_client: redis.Redis) -> None:
         at=datetime(2026, 11, 21, 3, 0, 1, 234567, tzinfo=UTC),
     )
     ledger.record(e)
+    served = "flex/geo"  # its bill key: served at the Flex tier, on a geo profile
 
     (raw,) = stream(redis_client)
     assert raw == {
@@ -162,14 +172,29 @@ def test_the_stream_holds_the_raw_event(redis_client: redis.Redis) -> None:
         "output": "20",
         "cache_read": "0",
         "cache_write": "0",
+        "cache_write_1h": "64",
+        "tier": "flex",
+        "route": "geo",
+        "context_above": "200000",
         "latency_ms": "250",
         "cost_nusd": "",
+        "input_nusd": "0",
+        "output_nusd": "0",
+        "cache_read_nusd": "0",
+        "cache_write_nusd": "0",
+        "cache_write_1h_nusd": "0",
+        "missing": "cache_write_1h",
+        "expired_cache_write": "32",
         "calls": "3",
         "interrupted": "1",
         "estimated": "1",
         "guardrail": "INPUT:rrn:mask,OUTPUT:word:block",
     }
     assert ledger.events() == [raw]
+    day = ledger.days([date(2026, 11, 21)], ["bill", "model_bill"])[date(2026, 11, 21)]
+    assert set(day["bill"]) == {served} and set(day["model_bill"]) == {"nova-pro/flex/geo/us"}
+    assert (day["bill"][served].partial, day["bill"][served].unpriced) == (1, 1)
+    assert day["model_bill"]["nova-pro/flex/geo/us"].expired_cache_write == 32
 
 
 def test_every_key_expires_after_the_retention(redis_client: redis.Redis) -> None:

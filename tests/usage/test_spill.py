@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot.usage.ledger import ALL, Ledger
-from bot.usage.spill import Spill
+from bot.usage.event import METRICS
+from bot.usage.ledger import ALL, DAY_DIMS, Ledger
+from bot.usage.spill import Spill, Spilled
 from tests.usage.proxy import TcpProxy
 from tests.usage.test_ledger import event, make_ledger, stream
 
@@ -129,3 +130,28 @@ def test_an_unreadable_spill_file_is_kept_aside_and_its_events_counted_lost(
     assert ledger.replay() == 0
     assert ledger.lost == 2
     assert [p.suffix for p in tmp_path.iterdir()] == [".bad"]
+
+
+def test_a_file_spilled_before_the_billing_metrics_existed_is_replayed_with_zeros(
+    redis_client: redis.Redis, tmp_path: Path
+) -> None:
+    # A spill written by the version before the tier/route/part metrics: 9 metric amounts, 9 day dimensions. The
+    # current script reads 17 amounts; the replay pads the new ones with zeros instead of failing on every retry.
+    old_metrics, old_day_dims = 9, 9
+    e = event(1, cache_write_tokens=5)
+    write = make_ledger(redis_client)._prepare(e)
+    day_keys, month_keys = write.keys[: len(DAY_DIMS)], write.keys[len(DAY_DIMS) : -1]
+    amounts = list(e.amounts())[:old_metrics]
+    values = write.args[3 + len(METRICS) :]
+    old_args = [old_day_dims, *write.args[1:3], *amounts, *values[:old_day_dims], *values[len(DAY_DIMS) :]]
+    old_keys = [*day_keys[:old_day_dims], *month_keys, write.keys[-1]]
+    Spill(tmp_path).write([Spilled("old-1", old_keys, old_args)])
+
+    ledger = make_ledger(redis_client, spill=Spill(tmp_path))
+    assert ledger.replay() == 1 and ledger.buffered == 0
+    everyone = ledger.day(DAY, "all")[ALL]
+    assert (everyone.requests, everyone.input, everyone.cache_write, everyone.cost_nusd) == (1, 101, 5, 1_001)
+    assert (everyone.cache_write_1h, everyone.partial, everyone.expired_cache_write) == (0, 0, 0)
+    assert ledger.month(DAY, "user")["U1"].requests == 1
+    assert ledger.day(DAY, "bill") == {}  # the old version had no such dimension
+    assert [r["user"] for r in stream(redis_client)] == ["U1"]
