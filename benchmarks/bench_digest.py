@@ -60,13 +60,15 @@ import redis
 
 from benchmarks.slack_server import DEFAULT_BENCH_REDIS_URL, Deadline, prepare_redis, redact, with_bench_redis
 from benchmarks.usage_data import FEATURE_WEIGHTS, FEATURES, REGION, SEED, TEAMS, TZ, bench_models, random_usage
+from bot.access import AccessPolicy
 from bot.catalog.catalog import Catalog
 from bot.chat.cost import call_cost
-from bot.chat.resolve import model_id_for
+from bot.chat.plan import Planner
 from bot.console import build_engine
 from bot.digest.assemble import chart
 from bot.digest.report import Digest, compute
 from bot.guardrails.verdict import Hit
+from bot.settings import ChatSettings
 from bot.store import keys
 from bot.store.interventions import Interventions, Where
 from bot.usage.budgets import BudgetPolicy
@@ -88,7 +90,8 @@ GUARD_KINDS = (("rrn", "mask"), ("phone", "mask"), ("email", "mask"), ("card", "
 
 def make_events(catalog: Catalog, models: list[str], days: Sequence[date], rng: random.Random) -> list[UsageEvent]:
     """One event per day, user and each of the 3 models the user picked that day."""
-    profiles = {k: model_id_for(catalog.models[k], REGION) for k in models}
+    planner = Planner(catalog, AccessPolicy(), ChatSettings(), REGION)  # the ids serve would call
+    profiles = {k: planner.model_id(catalog.models[k]) for k in models}
     caching = {k: catalog.models[k].features.prompt_caching for k in models}
     out = []
     for d in days:

@@ -50,10 +50,12 @@ import redis
 
 from benchmarks.slack_server import DEFAULT_BENCH_REDIS_URL, Deadline, percentile, redact, with_bench_redis
 from benchmarks.usage_data import FEATURE_WEIGHTS, FEATURES, REGION, SEED, TEAMS, TZ, bench_models, random_usage
+from bot.access import AccessPolicy
 from bot.catalog.catalog import Catalog
 from bot.chat.cost import call_cost
-from bot.chat.resolve import model_id_for
+from bot.chat.plan import Planner
 from bot.console import build_engine
+from bot.settings import ChatSettings
 from bot.usage.event import Totals, UsageEvent, to_nusd
 from bot.usage.ledger import ALL, DAY_DIMS, MONTH_DIMS, Ledger
 
@@ -63,7 +65,8 @@ USERS, MODELS, CHANNELS = 1_000, 20, 10
 
 def make_events(catalog: Catalog, models: list[str], n: int, at: datetime, rng: random.Random) -> list[UsageEvent]:
     """`n` varied events at `at` (one local day)."""
-    profiles = {k: model_id_for(catalog.models[k], REGION) for k in models}
+    planner = Planner(catalog, AccessPolicy(), ChatSettings(), REGION)  # the ids serve would call
+    profiles = {k: planner.model_id(catalog.models[k]) for k in models}
     weights = [1 / (i + 1) for i in range(len(models))]  # a few models carry most of the traffic
     out = []
     for model, feature in zip(

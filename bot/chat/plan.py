@@ -73,12 +73,16 @@ class Planner:
     # -- route ---------------------------------------------------------------------------------------------------
 
     def candidates(self, model: Model) -> dict[Route, str]:
-        """The ids `model` can be called by from the deployment's Region, by route."""
+        """The ids `model` can be called by from the deployment's Region, by route: its own id where the catalog
+        says it runs in-Region (availability, else an in-Region price), the profiles whose prefix the Region
+        lists (regions.yaml `profiles`; the first of each route)."""
         found: dict[Route, str] = {}
         here = next((a for a in model.availability if a.region == self.region), None)
-        if (here is not None and here.via == "in_region" and here.status == "ga") or self.region in priced_regions(
-            model
-        ):
+        if here is not None:  # what the source says of this Region wins over a price row
+            in_region = here.via == "in_region" and here.status == "ga"
+        else:
+            in_region = self.region in priced_regions(model)
+        if in_region:
             found[Route.in_region] = model.ids[0]
         for profile in model.inference_profiles:
             route, prefix = route_of(profile), profile_prefix(profile)

@@ -1,4 +1,4 @@
-"""Which model answers, and under which Bedrock id.
+"""Which model answers (the Bedrock id it is called by, its route, is `bot.chat.plan`'s to decide).
 
 Most specific first (DESIGN §5.2): the model named in the message or command, the thread's model, the user's
 default, the channel's default, the workspace default (`BRA_DEFAULT_MODEL`). Names go through the catalog's
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.pricing import priced_regions
 from bot.catalog.schema import Model
 from bot.errors import AccessDenied, StoreUnavailable, UsageError
 from bot.qa.commands import resolve_model
@@ -23,9 +22,6 @@ if TYPE_CHECKING:
     from bot.access import AccessPolicy
     from bot.store.prefs import Prefs
 
-GEO_PREFIX = {"us": "us.", "ca": "us.", "eu": "eu.", "ap": "apac.", "me": "apac.", "sa": "us."}
-
-
 @dataclass(frozen=True)
 class Choice:
     key: str
@@ -34,17 +30,6 @@ class Choice:
 
 def is_chat_model(model: Model) -> bool:
     return model.kind == "text" and model.features.converse
-
-
-def model_id_for(model: Model, region: str) -> str:
-    """The id to call in `region`: the model's own id where it runs in-region (GA there, or priced there), else
-    its geographic cross-region inference profile (us./eu./apac.) when it has one."""
-    here = next((a for a in model.availability if a.region == region), None)
-    if (here is not None and here.via == "in_region" and here.status == "ga") or region in priced_regions(model):
-        return model.ids[0]
-    prefix = GEO_PREFIX.get(region.split("-")[0])
-    profile = next((p for p in model.inference_profiles if prefix and p.startswith(prefix)), None)
-    return profile or model.ids[0]
 
 
 def chat_model(engine: Engine, name: str) -> str:

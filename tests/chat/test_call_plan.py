@@ -258,3 +258,34 @@ def test_compare_estimates_and_runs_each_model_on_its_route(
     ids = {r.model_id for r in local_bedrock.requests if r.operation == "converse_stream"}
     assert f"global.{SONNET_ID}" in ids
     assert {r.cost.route for r in result.results} == {"global", "in_region"}
+
+
+def test_the_tier_bedrock_served_is_what_is_priced_and_the_user_is_told(
+    services: Services, local_bedrock: LocalBedrock
+) -> None:
+    local_bedrock.set_behaviour(FLEX_MODEL, {"serve_tier": {"priority": "default"}})  # over capacity
+    ask = run_subcommand(services, CALLER, f"try --우선 {FLEX_MODEL} 안녕하세요")
+    assert isinstance(ask, ChatAsk) and ask.tier is ServiceTier.priority
+    scripted(local_bedrock, inputTokens=2_000, outputTokens=500)
+    result = services.chat.turn(CALLER, ask, lambda _: None)
+
+    call = [r for r in local_bedrock.requests if r.operation == "converse_stream"][-1]
+    assert call.body["serviceTier"] == {"type": "priority"}
+    standard = row(services, FLEX_MODEL, route=Route.in_region)
+    assert result.cost.tier == "standard"
+    assert result.cost.usd == (2_000 * (standard.input or 0) + 500 * (standard.output or 0)) / THOUSAND
+    assert any("Priority 등급으로 요청했지만 Bedrock이 Standard 등급으로 처리했습니다" in n for n in result.notices)
+    [event] = services.ledger.events(1)  # type: ignore[union-attr]
+    assert event["tier"] == "standard"
+
+
+def test_a_model_the_catalog_says_is_cross_region_only_here_is_called_by_its_profile(services: Services) -> None:
+    planner, catalog = services.chat.planner, services.engine.catalog
+    checked = []
+    for model in catalog.models.values():
+        here = next((a for a in model.availability if a.region == "us-east-1"), None)
+        if here is not None and here.via == "cross_region" and model.kind == "text" and planner.candidates(model):
+            assert Route.in_region not in planner.candidates(model), model.key
+            assert planner.model_id(model) != model.ids[0], model.key
+            checked.append(model.key)
+    assert "claude-3-7-sonnet" in checked  # priced in N. Virginia, yet callable there only through us.
