@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import math
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
@@ -29,7 +28,7 @@ from bot.chat.asks import ChatAsk
 from bot.chat.cost import call_cost
 from bot.chat.deadline import TURN_DEADLINE, Deadline, complete_within
 from bot.chat.model import ChatModel, Completion, ModelError, ModelRequest, ToolCall
-from bot.chat.plan import TIER_NAMES, CallPlan, Planner
+from bot.chat.plan import CallPlan, Planner, expired_writes, served_notice
 from bot.chat.present import progress_text, stop_notice
 from bot.chat.reliability import Backoff, Limits, NoAnswer, Progress, call_with_fallback
 from bot.chat.resolve import Choice, choose, is_chat_model
@@ -55,7 +54,6 @@ from bot.usage.meter import Meter, actions
 log = logging.getLogger(__name__)
 
 TOOLS_TOKENS = estimate_tokens(str(SPECS))
-CACHE_5M_S, CACHE_1H_S = 5 * 60, 60 * 60  # how long Bedrock keeps a cached prefix after its last use
 
 
 def cache_point(ttl: str) -> dict[str, Any]:
@@ -207,18 +205,6 @@ class Chat:
             return None
         return tier_of(value)
 
-    def served_notice(self, plan: CallPlan, done: Completion, lang: str) -> str | None:
-        """A line when Bedrock served another tier than the one asked for (the served one is what is priced)."""
-        served = tier_of(done.served_tier)
-        if served is None or served is plan.tier:
-            return None
-        asked, got = TIER_NAMES.get(plan.tier, plan.tier.value), TIER_NAMES.get(served, served.value)
-        return L(
-            lang,
-            f"{asked} 등급으로 요청했지만 Bedrock이 {got} 등급으로 처리했습니다 (비용은 처리된 등급 기준).",
-            f"{asked} was asked for, but Bedrock served this on {got} (the cost is for the tier served).",
-        )
-
     def budget_notices(self, caller: Caller, lang: str) -> tuple[str, ...]:
         """After a call: a budget warning when it crossed a threshold (once per threshold and period)."""
         return self.budgets.warnings(caller, lang) if self.budgets is not None else ()
@@ -355,7 +341,7 @@ class Chat:
         remember = not verdict.blocked and not any(h.action == "block" for hs in done.guardrail.values() for h in hs)
         trace = [("INPUT", ask.guardrail), *done.guardrail.items(), ("OUTPUT", verdict.hits)]
         plan = plans[key]
-        served = self.served_notice(plan, done, lang)
+        served = served_notice(plan, done.served_tier, lang)
         if served is not None:
             acc.notices.append(served)
         cost = self.account(
@@ -562,15 +548,6 @@ class Chat:
             content = self.guard.check(content, "OUTPUT", lang).text
         tool_calls = [{"id": c.id, "name": c.name, "args": c.args, "type": "tool_call"} for c in calls]
         return AIMessage(content=content, tool_calls=tool_calls)
-
-
-def expired_writes(last_at: float | None, ttl: str, usage: Usage, now: float | None = None) -> int:
-    """The call's 5-minute cache writes when its thread had been idle 5 to 60 minutes: the cache had expired, and
-    a 1-hour one would not have (the digest's 1-hour cache hint adds these up). 0 otherwise."""
-    if last_at is None or ttl != "5m" or not usage.cache_write_tokens:
-        return 0
-    idle = (time.time() if now is None else now) - last_at
-    return usage.cache_write_tokens if CACHE_5M_S < idle <= CACHE_1H_S else 0
 
 
 def memory_off(lang: str) -> str:

@@ -19,7 +19,7 @@ from bot.chat.chat import Chat
 from bot.chat.cost import estimate_usd
 from bot.chat.deadline import TURN_DEADLINE, Deadline
 from bot.chat.model import ModelError, ModelRequest
-from bot.chat.plan import CallPlan
+from bot.chat.plan import CallPlan, served_notice
 from bot.chat.present import stop_notice
 from bot.chat.reliability import call_with_retries
 from bot.chat.resolve import require_allowed
@@ -123,7 +123,7 @@ class Comparer:
         verdict = chat.guard.judge(done.text, "OUTPUT", ask.lang, where=where(caller, model=key, feature="compare"))
         trace = [("INPUT", ask.guardrail), *done.guardrail.items(), ("OUTPUT", verdict.hits)]
         cost = chat.account(caller, "compare", key, done, plan, guardrail=actions(trace))
-        served = chat.served_notice(plan, done, ask.lang)
+        served = served_notice(plan, done.served_tier, ask.lang)
         return base(
             text="" if verdict.blocked else verdict.text,
             usage=done.usage,

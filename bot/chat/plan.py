@@ -16,14 +16,16 @@ it asks for, and how long its prompt-cache points live.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.dimensions import Route, ServiceTier, bedrock_tier, profile_prefix, route_of
+from bot.catalog.dimensions import Route, ServiceTier, bedrock_tier, profile_prefix, route_of, tier_of
 from bot.catalog.pricing import priced_regions, token_price
 from bot.catalog.schema import Mode, Model
 from bot.chat.present import route_words
+from bot.chat.types import Usage
 from bot.errors import AccessDenied, ConfigError, UsageError
 from bot.qa.answers.common import L
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 AUTO_ORDER = (Route.in_region, Route.geo, Route.global_)
 TIER_NAMES = {ServiceTier.standard: "Standard", ServiceTier.flex: "Flex", ServiceTier.priority: "Priority"}
 CACHE_TTLS = ("5m", "1h")
+CACHE_5M_S, CACHE_1H_S = 5 * 60, 60 * 60  # how long Bedrock keeps a cached prefix after its last use
 
 
 @dataclass(frozen=True)
@@ -192,3 +195,25 @@ def _route_words(route: Route, lang: str) -> str:
         Route.global_: ("global 프로필", "the global profile"),
     }[route]
     return words[0] if lang == "ko" else words[1]
+
+
+def served_notice(plan: CallPlan, served_tier: str | None, lang: str) -> str | None:
+    """A line when Bedrock served another tier than the one asked for (the served one is what is priced)."""
+    served = tier_of(served_tier)
+    if served is None or served is plan.tier:
+        return None
+    asked, got = TIER_NAMES.get(plan.tier, plan.tier.value), TIER_NAMES.get(served, served.value)
+    return L(
+        lang,
+        f"{asked} 등급으로 요청했지만 Bedrock이 {got} 등급으로 처리했습니다 (비용은 처리된 등급 기준).",
+        f"{asked} was asked for, but Bedrock served this on {got} (the cost is for the tier served).",
+    )
+
+
+def expired_writes(last_at: float | None, ttl: str, usage: Usage, now: float | None = None) -> int:
+    """The call's 5-minute cache writes when its thread had been idle 5 to 60 minutes: the cache had expired, and
+    a 1-hour one would not have (the digest's 1-hour cache hint adds these up). 0 otherwise."""
+    if last_at is None or ttl != "5m" or not usage.cache_write_tokens:
+        return 0
+    idle = (time.time() if now is None else now) - last_at
+    return usage.cache_write_tokens if CACHE_5M_S < idle <= CACHE_1H_S else 0

@@ -15,7 +15,7 @@ from bot.bedrock_local import LocalBedrock
 from bot.catalog.dimensions import Route, ServiceTier
 from bot.catalog.pricing import THOUSAND
 from bot.chat.asks import ChatAsk, take_tier
-from bot.chat.chat import expired_writes
+from bot.chat.plan import expired_writes
 from bot.chat.present import cost_text, footer
 from bot.chat.types import Usage
 from bot.commands import run_subcommand
