@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bot.catalog.dimensions import Route, ServiceTier
+from bot.catalog.dimensions import Route, ServiceTier, route_of
 from bot.catalog.schema import Mode, Model, PriceEntry, Term, Unit
 
 TOKEN_PARTS = ("input", "output", "cache_read", "cache_write")
@@ -69,6 +69,29 @@ def token_price(
         return base
     above = [e for e in rows if e.context_above is not None and input_tokens > e.context_above]
     return max(above, key=lambda e: e.context_above or 0) if above else base
+
+
+def billed_row(
+    model: Model,
+    mode: Mode,
+    region: str,
+    model_id: str,
+    *,
+    tier: ServiceTier = ServiceTier.standard,
+    input_tokens: int | None = None,
+) -> tuple[PriceEntry | None, bool]:
+    """The row a call to `model_id` (the model id, or a geo / global profile id) made from `region` is billed at,
+    and whether it is the source Region's in-Region row standing in for a geo profile the catalog has no row for:
+    the official pricing page says cross-Region inference costs nothing extra and is billed at the source Region's
+    price (seed 002). A geo profile's own row wins where the catalog has one (some differ); a global profile is
+    never priced from another route."""
+    route = route_of(model_id)
+    profile = None if route is Route.in_region else model_id
+    row = token_price(model, mode, region, tier=tier, route=route, input_tokens=input_tokens, profile=profile)
+    if row is None and route is Route.geo:
+        source = token_price(model, mode, region, tier=tier, input_tokens=input_tokens)
+        return source, source is not None
+    return row, False
 
 
 def route_prices(

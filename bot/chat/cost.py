@@ -3,7 +3,9 @@
 The row is the one for the call's region and mode, the service tier Bedrock served (flex, priority, standard),
 the route the call took (the model id in-Region, or the geo / global inference profile id it called: each prices
 its own row, `global.` usually about 10 % below the geo profiles) and the long-context tier its input fell in
-(all input the model read, cache reads and writes included, against the row's `context_above`). Bedrock bills
+(all input the model read, cache reads and writes included, against the row's `context_above`). A geo profile
+the catalog has no row for is billed at the source Region's in-Region row, as the pricing page says cross-Region
+inference is (`bot.catalog.pricing.billed_row`), and the cost says so (`at_source_rate`). Bedrock bills
 input (without cache tokens), output, cache reads, 5-minute and 1-hour cache writes at their own per-1K prices.
 
 Nothing is guessed: a call whose row the catalog lacks has no figure (`usd` None, `reason` names the dimension),
@@ -18,7 +20,7 @@ from decimal import Decimal
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.dimensions import Route, ServiceTier, route_of
-from bot.catalog.pricing import THOUSAND, entries, token_price
+from bot.catalog.pricing import THOUSAND, billed_row, entries
 from bot.catalog.schema import Mode, Model, PriceEntry
 from bot.chat.types import Cost, CostPart, Usage
 
@@ -54,12 +56,12 @@ def call_cost(
         usd=None, region=region, mode=mode.value, tier=tier.value, route=route.value, profile=profile, places=places
     )
     context = usage.prompt_tokens or None
-    row = token_price(model, mode, region, tier=tier, route=route, input_tokens=context, profile=profile)
+    row, at_source = billed_row(model, mode, region, called, tier=tier, input_tokens=context)
     if row is None:
         return replace(basis, reason=_unpriced(model, mode, region, tier, route))
     cache_row: PriceEntry | None = row
     if mode is not Mode.on_demand:  # cache prices live on the on-demand row of the same route
-        cache_row = token_price(model, Mode.on_demand, region, route=route, input_tokens=context, profile=profile)
+        cache_row, _ = billed_row(model, Mode.on_demand, region, called, input_tokens=context)
     parts: list[CostPart] = []
     missing: list[str] = []
     for part, tokens_field, price_field in BILLED_PARTS:
@@ -80,6 +82,7 @@ def call_cost(
         context_above=row.context_above,
         parts=tuple(parts),
         missing=tuple(missing),
+        at_source_rate=at_source,
     )
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.dimensions import Route, ServiceTier, bedrock_tier, profile_prefix, route_of, tier_of
-from bot.catalog.pricing import priced_regions, token_price
+from bot.catalog.pricing import billed_row, priced_regions
 from bot.catalog.schema import Mode, Model
 from bot.chat.present import route_words
 from bot.chat.types import Usage
@@ -123,18 +123,13 @@ class Planner:
         """Whether the catalog prices `tier` for this model on the route and profile `model_id` takes here."""
         if tier is ServiceTier.standard:
             return True
-        route = route_of(model_id)
-        profile = None if route is Route.in_region else model_id
-        return token_price(model, Mode.on_demand, self.region, tier=tier, route=route, profile=profile) is not None
+        return billed_row(model, Mode.on_demand, self.region, model_id, tier=tier)[0] is not None
 
     def cache_ttl(self, model: Model, model_id: str) -> str:
         wanted = self.cache_ttls.get(model.key, self.default_ttl)
         if wanted != "1h":
             return "5m"
-        route = route_of(model_id)
-        row = token_price(
-            model, Mode.on_demand, self.region, route=route, profile=None if route is Route.in_region else model_id
-        )
+        row, _ = billed_row(model, Mode.on_demand, self.region, model_id)
         return "1h" if row is not None and row.cache_write_1h is not None else "5m"
 
     def plan(self, key: str, lang: str, *, tier: ServiceTier | None = None, asked: bool = False) -> CallPlan:

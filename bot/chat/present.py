@@ -76,6 +76,8 @@ def cost_text(cost: Cost, lang: str) -> str:
             return L(lang, f"비용: 카탈로그에 {where} 가격 없음", f"cost: no catalog price for {where}")
         return L(lang, f"비용: 카탈로그에 {cost.region} 가격 없음", f"cost: no catalog price for {cost.region}")
     basis = [where, *([tier] if tier else [])]
+    if cost.at_source_rate:
+        basis.append(L(lang, "소스 리전 요금(교차 리전 추가 요금 없음)", "source-Region rate, no surcharge"))
     if cost.context_above:
         above = f"{cost.context_above // 1000}K"
         basis.append(L(lang, f"{above} 초과 장문 요금", f"long-context rates above {above}"))

@@ -101,6 +101,7 @@ class Cost:
     missing: tuple[str, ...] = ()
     reason: str | None = None
     places: tuple[str, str] = ("", "")  # the region's place name in Korean and English ("서울", "Seoul")
+    at_source_rate: bool = False  # a geo profile priced at the source Region's in-Region row (no row of its own)
 
     def part_usd(self, part: str) -> Decimal:
         return sum((p.usd for p in self.parts if p.part == part), Decimal(0))

@@ -289,3 +289,17 @@ def test_a_model_the_catalog_says_is_cross_region_only_here_is_called_by_its_pro
             assert planner.model_id(model) != model.ids[0], model.key
             checked.append(model.key)
     assert "claude-3-7-sonnet" in checked  # priced in N. Virginia, yet callable there only through us.
+
+
+def test_a_geo_profile_without_its_own_row_is_billed_at_the_source_region_rate_and_says_so(
+    services: Services, local_bedrock: LocalBedrock
+) -> None:
+    scripted(local_bedrock, inputTokens=3_000, outputTokens=300)
+    result = services.chat.turn(CALLER, ChatAsk(text="hi", lang="ko", named="claude-3-7-sonnet"), lambda _: None)
+
+    assert result.cost.profile is not None and result.cost.profile.startswith("us.")
+    home = row(services, "claude-3-7-sonnet", route=Route.in_region)  # the pricing page: no cross-Region surcharge
+    assert result.cost.at_source_rate
+    assert result.cost.usd == (3_000 * (home.input or 0) + 300 * (home.output or 0)) / THOUSAND
+    assert "소스 리전 요금(교차 리전 추가 요금 없음)" in cost_text(result.cost, "ko")
+    assert "source-Region rate, no surcharge" in cost_text(result.cost, "en")
