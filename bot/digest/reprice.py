@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.dimensions import Route, ServiceTier, route_of
-from bot.catalog.pricing import THOUSAND, token_price
+from bot.catalog.dimensions import ServiceTier
+from bot.catalog.pricing import THOUSAND, billed_row
 from bot.catalog.schema import Mode, Model, PriceEntry
 from bot.usage.event import PARTS, Totals
 
@@ -46,12 +46,11 @@ def row_for(
     catalog: Catalog, key: str, region: str, *, model_id: str | None = None, tier: ServiceTier = ServiceTier.standard,
     mode: Mode = Mode.on_demand,
 ) -> PriceEntry | None:  # fmt: skip
-    """The base row for calling `model_id` (default: the in-Region id) at `tier` in `mode` from `region`."""
+    """The base row for calling `model_id` (default: the in-Region id) at `tier` in `mode` from `region`, as
+    `call_cost` bills it (`bot.catalog.pricing.billed_row`: a geo profile without its own row at the source
+    Region's rate)."""
     model = catalog.models[key]
-    called = model_id or model.ids[0]
-    route = route_of(called)
-    profile = None if route is Route.in_region else called
-    return token_price(model, mode, region, tier=tier, route=route, profile=profile)
+    return billed_row(model, mode, region, model_id or model.ids[0], tier=tier)[0]
 
 
 def reprice(
