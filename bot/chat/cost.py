@@ -53,7 +53,7 @@ def call_cost(
     context = usage.prompt_tokens or None
     row = token_price(model, mode, region, tier=tier, route=route, input_tokens=context, profile=profile)
     if row is None:
-        return replace(basis, reason=_unpriced(model, mode, region, tier, route))
+        return replace(basis, reason=_unpriced(model, mode, region, tier, route, profile))
     cache_row: PriceEntry | None = row
     if mode is not Mode.on_demand:  # cache prices live on the on-demand row of the same route
         cache_row = token_price(model, Mode.on_demand, region, route=route, input_tokens=context, profile=profile)
@@ -80,10 +80,11 @@ def call_cost(
     )
 
 
-def _unpriced(model: Model, mode: Mode, region: str, tier: ServiceTier, route: Route) -> str:
-    """Which dimension the catalog lacks: "tier" (the route is priced, not at this tier), "route" (the region
-    is priced, not on this route or profile) or "region" (nothing for this region and mode)."""
-    if entries(model, mode, region, tier=ServiceTier.standard, route=route, base=False):
+def _unpriced(model: Model, mode: Mode, region: str, tier: ServiceTier, route: Route, profile: str | None) -> str:
+    """Which dimension the catalog lacks: "tier" (the route and profile are priced, not at this tier), "route"
+    (the region is priced, not on this route or profile) or "region" (nothing for this region and mode)."""
+    standard = entries(model, mode, region, tier=ServiceTier.standard, route=route, base=False)
+    if tier is not ServiceTier.standard and any((e.profile or "").lower() == (profile or "").lower() for e in standard):
         return "tier"
     if entries(model, mode, region, tier=None, route=None, base=False):
         return "route"
