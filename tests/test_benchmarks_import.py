@@ -7,6 +7,7 @@ import importlib
 import pytest
 
 BENCHMARKS = [
+    "bench_billing",
     "bench_catalog_refresh",
     "bench_chat_concurrency",
     "bench_chat_overhead",

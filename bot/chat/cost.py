@@ -58,7 +58,7 @@ def call_cost(
     context = usage.prompt_tokens or None
     row, at_source = billed_row(model, mode, region, called, tier=tier, input_tokens=context)
     if row is None:
-        return replace(basis, reason=_unpriced(model, mode, region, tier, route))
+        return replace(basis, reason=_unpriced(model, mode, region, tier, route, profile))
     cache_row: PriceEntry | None = row
     if mode is not Mode.on_demand:  # cache prices live on the on-demand row of the same route
         cache_row, _ = billed_row(model, Mode.on_demand, region, called, input_tokens=context)
@@ -86,10 +86,11 @@ def call_cost(
     )
 
 
-def _unpriced(model: Model, mode: Mode, region: str, tier: ServiceTier, route: Route) -> str:
-    """Which dimension the catalog lacks: "tier" (the route is priced, not at this tier), "route" (the region
-    is priced, not on this route or profile) or "region" (nothing for this region and mode)."""
-    if entries(model, mode, region, tier=ServiceTier.standard, route=route, base=False):
+def _unpriced(model: Model, mode: Mode, region: str, tier: ServiceTier, route: Route, profile: str | None) -> str:
+    """Which dimension the catalog lacks: "tier" (the route and profile are priced, not at this tier), "route"
+    (the region is priced, not on this route or profile) or "region" (nothing for this region and mode)."""
+    standard = entries(model, mode, region, tier=ServiceTier.standard, route=route, base=False)
+    if tier is not ServiceTier.standard and any((e.profile or "").lower() == (profile or "").lower() for e in standard):
         return "tier"
     if entries(model, mode, region, tier=None, route=None, base=False):
         return "route"
