@@ -280,7 +280,8 @@ def recompute(catalog: Catalog, ledger: Ledger, count: int) -> Check:
             cache_write_tokens=int(raw["cache_write"]),
             cache_write_1h_tokens=int(raw["cache_write_1h"]),
         )
-        want = expected_cost(model, raw["region"], usage, called=raw["profile"], tier=raw["tier"])
+        reach = catalog.profiles_from(raw["region"])
+        want = expected_cost(model, raw["region"], usage, called=raw["profile"], tier=raw["tier"], prefixes=reach)
         stored = int(raw["cost_nusd"]) if raw["cost_nusd"] else None
         rounded = None if want.usd is None else want.nusd_parts
         basis = (raw["route"], raw["context_above"], raw["missing"])

@@ -122,7 +122,8 @@ class SlackSettings(_Group):
 
 
 class AwsSettings(_Group):
-    """Where Bedrock is. Credentials come from boto3's usual chain (env, profile, role), not from here."""
+    """Where Bedrock is. Credentials come from boto3's usual chain (env, profile, role), not from here. The fields
+    are read from their AWS variable names; in code they may also be given by field name (`region=`)."""
 
     model_config = SettingsConfigDict(env_prefix="")
 
@@ -136,6 +137,15 @@ class AwsSettings(_Group):
         validation_alias=AliasChoices("BEDROCK_ENDPOINT_URL"),
         description="Bedrock Runtime endpoint override, e.g. the local endpoint; unset = AWS",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _by_field_name(cls, data: Any) -> Any:
+        """`AwsSettings(region=…)` in code means AWS_REGION (only the AWS names are read from the environment)."""
+        if isinstance(data, dict) and "region" in data:
+            data = {**data}
+            data["AWS_REGION"] = data.pop("region")  # given in code: wins over the environment
+        return data
 
     @field_validator("region")
     @classmethod

@@ -243,3 +243,12 @@ def test_importing_settings_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_region_given_in_code_is_used_and_the_environment_reads_only_aws_names(monkeypatch) -> None:
+    from bot.settings import AwsSettings
+
+    monkeypatch.setenv("AWS_REGION", "ap-northeast-2")
+    monkeypatch.setenv("REGION", "ap-south-1")
+    assert AwsSettings().region == "ap-northeast-2"
+    assert AwsSettings(region="eu-west-1").region == "eu-west-1"

@@ -37,6 +37,11 @@ class Catalog:
             return code
         return f"{region.name_ko if lang == 'ko' else region.name_en} ({code})"
 
+    def profiles_from(self, code: str) -> tuple[str, ...]:
+        """The inference-profile prefixes a caller in Region `code` can use (regions.yaml `profiles`)."""
+        region = self.regions.get(code)
+        return tuple(region.profiles) if region is not None else ()
+
     def place(self, code: str, lang: str) -> str:
         """The place in a Region's name ("아시아 태평양(서울)" → "서울", "Asia Pacific (Seoul)" → "Seoul"), or the
         code when the catalog does not know the Region."""

@@ -11,10 +11,11 @@ tier, route or cache TTL; `estimate` also picks the long-context tier the reques
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bot.catalog.dimensions import Route, ServiceTier, route_of
+from bot.catalog.dimensions import Route, ServiceTier, profile_prefix, route_of
 from bot.catalog.schema import Mode, Model, PriceEntry, Term, Unit
 
 TOKEN_PARTS = ("input", "output", "cache_read", "cache_write")
@@ -77,18 +78,20 @@ def billed_row(
     region: str,
     model_id: str,
     *,
+    callable_from: Sequence[str],
     tier: ServiceTier = ServiceTier.standard,
     input_tokens: int | None = None,
 ) -> tuple[PriceEntry | None, bool]:
     """The row a call to `model_id` (the model id, or a geo / global profile id) made from `region` is billed at,
     and whether it is the source Region's in-Region row standing in for a geo profile the catalog has no row for:
     the official pricing page says cross-Region inference costs nothing extra and is billed at the source Region's
-    price (seed 002). A geo profile's own row wins where the catalog has one (some differ); a global profile is
-    never priced from another route."""
+    price (seed 002). A geo profile's own row wins where the catalog has one (some differ); the stand-in applies
+    only to a profile whose prefix `region` can call (`callable_from`: the Region's `profiles`); a global profile
+    is never priced from another route."""
     route = route_of(model_id)
     profile = None if route is Route.in_region else model_id
     row = token_price(model, mode, region, tier=tier, route=route, input_tokens=input_tokens, profile=profile)
-    if row is None and route is Route.geo:
+    if row is None and route is Route.geo and profile_prefix(model_id) in callable_from:
         source = token_price(model, mode, region, tier=tier, input_tokens=input_tokens)
         return source, source is not None
     return row, False

@@ -56,12 +56,13 @@ def call_cost(
         usd=None, region=region, mode=mode.value, tier=tier.value, route=route.value, profile=profile, places=places
     )
     context = usage.prompt_tokens or None
-    row, at_source = billed_row(model, mode, region, called, tier=tier, input_tokens=context)
+    reach = catalog.profiles_from(region)
+    row, at_source = billed_row(model, mode, region, called, callable_from=reach, tier=tier, input_tokens=context)
     if row is None:
         return replace(basis, reason=_unpriced(model, mode, region, tier, route, profile))
     cache_row: PriceEntry | None = row
     if mode is not Mode.on_demand:  # cache prices live on the on-demand row of the same route
-        cache_row, _ = billed_row(model, Mode.on_demand, region, called, input_tokens=context)
+        cache_row, _ = billed_row(model, Mode.on_demand, region, called, callable_from=reach, input_tokens=context)
     parts: list[CostPart] = []
     missing: list[str] = []
     for part, tokens_field, price_field in BILLED_PARTS:

@@ -70,8 +70,7 @@ class Planner:
         unknown = sorted(k for k in (*self.routes, *self.cache_ttls) if k not in catalog.models)
         if unknown:
             raise ConfigError([f"BRA_MODEL_ROUTES / BRA_MODEL_CACHE_TTLS: no catalog model {k!r}" for k in unknown])
-        region_info = catalog.regions.get(region)
-        self.prefixes = tuple(region_info.profiles) if region_info is not None else ()
+        self.prefixes = catalog.profiles_from(region)
 
     # -- route ---------------------------------------------------------------------------------------------------
 
@@ -123,13 +122,14 @@ class Planner:
         """Whether the catalog prices `tier` for this model on the route and profile `model_id` takes here."""
         if tier is ServiceTier.standard:
             return True
-        return billed_row(model, Mode.on_demand, self.region, model_id, tier=tier)[0] is not None
+        row, _ = billed_row(model, Mode.on_demand, self.region, model_id, callable_from=self.prefixes, tier=tier)
+        return row is not None
 
     def cache_ttl(self, model: Model, model_id: str) -> str:
         wanted = self.cache_ttls.get(model.key, self.default_ttl)
         if wanted != "1h":
             return "5m"
-        row, _ = billed_row(model, Mode.on_demand, self.region, model_id)
+        row, _ = billed_row(model, Mode.on_demand, self.region, model_id, callable_from=self.prefixes)
         return "1h" if row is not None and row.cache_write_1h is not None else "5m"
 
     def plan(self, key: str, lang: str, *, tier: ServiceTier | None = None, asked: bool = False) -> CallPlan:

@@ -50,7 +50,8 @@ def row_for(
     `call_cost` bills it (`bot.catalog.pricing.billed_row`: a geo profile without its own row at the source
     Region's rate)."""
     model = catalog.models[key]
-    return billed_row(model, mode, region, model_id or model.ids[0], tier=tier)[0]
+    called = model_id or model.ids[0]
+    return billed_row(model, mode, region, called, callable_from=catalog.profiles_from(region), tier=tier)[0]
 
 
 def reprice(

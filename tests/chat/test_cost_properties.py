@@ -120,7 +120,10 @@ def priced(catalog: Catalog, model: Model, case: Case) -> tuple[Cost, Expected]:
         model_id=case.called,
         tier=ServiceTier(case.tier),
     )
-    want = expected_cost(model, case.region, case.usage, mode=case.mode, called=case.called, tier=case.tier)
+    reach = CATALOG.profiles_from(case.region)
+    want = expected_cost(
+        model, case.region, case.usage, mode=case.mode, called=case.called, tier=case.tier, prefixes=reach
+    )
     return got, want
 
 
@@ -137,6 +140,7 @@ def _mismatch(got: Cost, want: Expected, case: Case) -> str | None:
         {p.part: p.tokens for p in got.parts},
         got.source,
         got.tier,
+        got.at_source_rate,
     )
     expected = (
         want.usd,
@@ -150,6 +154,7 @@ def _mismatch(got: Cost, want: Expected, case: Case) -> str | None:
         {part: int(getattr(case.usage, f"{part}_tokens")) for part in want.parts},
         None if want.row is None else want.row.source,
         case.tier if case.mode == "on_demand" else "standard",
+        want.at_source,
     )
     return None if seen == expected else f"{case}\n  call_cost: {seen}\n  oracle:    {expected}"
 

@@ -7,7 +7,9 @@ against `model.prices` directly, following docs/catalog-schema.md and the cost m
 
 - the row is the token row (per 1K tokens) of the call's mode covering the region, at the tier served (on-demand
   only; other modes are standard), on the route of the id called: the model's own id → in-Region rows, a geo or
-  global profile id → the rows naming that profile;
+  global profile id → the rows naming that profile; a geo profile with no row of its own → the source Region's
+  in-Region row (the official pricing page: cross-Region inference is billed at the source Region's price), said
+  as `at_source`; a global profile never falls back;
 - of those, the long-context row with the highest `context_above` strictly below all the input the model read
   (input + cache reads + 5-minute and 1-hour cache writes), else the base row (no `context_above`);
 - cache prices of a non-on-demand call come from the on-demand standard row of the same route, profile and
@@ -51,6 +53,7 @@ class Expected:
     rates: Mapping[str, Decimal] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
     reason: str | None = None
+    at_source: bool = False
 
     @property
     def context_above(self) -> int | None:
@@ -106,9 +109,11 @@ def expected_cost(
     mode: str = "on_demand",
     called: str | None = None,
     tier: str = "standard",
+    prefixes: tuple[str, ...] = (),
 ) -> Expected:
     """What `call_cost(catalog, model.key, region, usage, Mode(mode), model_id=called, tier=ServiceTier(tier))`
-    should give. `usage`: anything with the five `*_tokens` fields of `bot.chat.types.Usage`."""
+    should give. `usage`: anything with the five `*_tokens` fields of `bot.chat.types.Usage`; `prefixes`: the
+    profile prefixes `region` can call (regions.yaml), for the geo stand-in."""
     called = called or model.ids[0]
     route = route_of_id(called)
     profile = None if route == "in_region" else called
@@ -116,12 +121,13 @@ def expected_cost(
     tokens = tokens_of(usage)
     prompt = tokens["input_tokens"] + tokens["cache_read_tokens"] + tokens["cache_write_tokens"]
     prompt += tokens["cache_write_1h_tokens"]
-    row = _tier_row(_rows(model, mode, region, tier, route, profile), prompt)
+    reach = profile.split(".", 1)[0] in prefixes if profile else False
+    row, at_source = _billed(model, mode, region, tier, route, profile, prompt, reach)
     if row is None:
         return Expected(None, route, profile, reason=_reason(model, mode, region, tier, route, profile))
     cache_row: PriceEntry | None = row
     if mode != "on_demand":
-        cache_row = _tier_row(_rows(model, "on_demand", region, "standard", route, profile), prompt)
+        cache_row, _ = _billed(model, "on_demand", region, "standard", route, profile, prompt, reach)
     parts: dict[str, Decimal] = {}
     rates: dict[str, Decimal] = {}
     missing: list[str] = []
@@ -137,7 +143,19 @@ def expected_cost(
         rates[part] = rate
         parts[part] = rate * count / PER
     total = sum(parts.values(), Decimal(0))
-    return Expected(total, route, profile, row, parts, rates, tuple(missing))
+    return Expected(total, route, profile, row, parts, rates, tuple(missing), at_source=at_source)
+
+
+def _billed(
+    model: Model, mode: str, region: str, tier: str, route: str, profile: str | None, prompt: int, reach: bool
+) -> tuple[PriceEntry | None, bool]:
+    """The profile's own row, else — for a geo profile the region can call (`reach`) — the source Region's
+    in-Region row (True)."""
+    row = _tier_row(_rows(model, mode, region, tier, route, profile), prompt)
+    if row is None and route == "geo" and reach:
+        source = _tier_row(_rows(model, mode, region, tier, "in_region", None), prompt)
+        return source, source is not None
+    return row, False
 
 
 def _reason(model: Model, mode: str, region: str, tier: str, route: str, profile: str | None) -> str:
