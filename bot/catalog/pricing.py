@@ -11,7 +11,7 @@ tier, route or cache TTL; `estimate` also picks the long-context tier the reques
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -95,6 +95,30 @@ def billed_row(
         source = token_price(model, mode, region, tier=tier, input_tokens=input_tokens)
         return source, source is not None
     return row, False
+
+
+PARTS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")  # billed parts, as PriceEntry fields
+
+
+def price_parts(
+    tokens: Mapping[str, int], row: PriceEntry, cache_row: PriceEntry | None
+) -> tuple[list[CostLine], tuple[str, ...]]:
+    """Each billed part with tokens (`PARTS` order) at its rate — cache parts from `cache_row` (the on-demand row
+    of the same route, where Bedrock keeps cache prices), the others from `row` — and the parts with tokens
+    whose rate the row lacks (left out, never priced at zero)."""
+    lines: list[CostLine] = []
+    missing: list[str] = []
+    for part in PARTS:
+        count = tokens.get(part, 0)
+        if not count:
+            continue
+        holder = cache_row if part.startswith("cache") else row
+        rate = getattr(holder, part) if holder is not None else None
+        if rate is None:
+            missing.append(part)
+        else:
+            lines.append(CostLine(part, count, rate, rate * count / THOUSAND))
+    return lines, tuple(missing)
 
 
 def route_prices(

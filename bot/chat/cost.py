@@ -20,18 +20,9 @@ from decimal import Decimal
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.dimensions import Route, ServiceTier, route_of
-from bot.catalog.pricing import THOUSAND, billed_row, entries
+from bot.catalog.pricing import PARTS, billed_row, entries, price_parts
 from bot.catalog.schema import Mode, Model, PriceEntry
 from bot.chat.types import Cost, CostPart, Usage
-
-# Usage field → the price row's field for it, in the order a footer or a ledger lists them.
-BILLED_PARTS = (
-    ("input", "input_tokens", "input"),
-    ("output", "output_tokens", "output"),
-    ("cache_read", "cache_read_tokens", "cache_read"),
-    ("cache_write", "cache_write_tokens", "cache_write"),
-    ("cache_write_1h", "cache_write_1h_tokens", "cache_write_1h"),
-)
 
 
 def call_cost(
@@ -63,18 +54,8 @@ def call_cost(
     cache_row: PriceEntry | None = row
     if mode is not Mode.on_demand:  # cache prices live on the on-demand row of the same route
         cache_row, _ = billed_row(model, Mode.on_demand, region, called, callable_from=reach, input_tokens=context)
-    parts: list[CostPart] = []
-    missing: list[str] = []
-    for part, tokens_field, price_field in BILLED_PARTS:
-        tokens = int(getattr(usage, tokens_field))
-        if not tokens:
-            continue
-        holder = cache_row if part.startswith("cache") else row
-        rate = getattr(holder, price_field) if holder is not None else None
-        if rate is None:
-            missing.append(part)
-            continue
-        parts.append(CostPart(part, tokens, rate, rate * tokens / THOUSAND))
+    lines, missing = price_parts({part: int(getattr(usage, f"{part}_tokens")) for part in PARTS}, row, cache_row)
+    parts = [CostPart(line.part, line.tokens, line.per_1k, line.cost) for line in lines]
     return replace(
         basis,
         usd=sum((p.usd for p in parts), Decimal(0)),
@@ -82,7 +63,7 @@ def call_cost(
         source=row.source,
         context_above=row.context_above,
         parts=tuple(parts),
-        missing=tuple(missing),
+        missing=missing,
         at_source_rate=at_source,
     )
 

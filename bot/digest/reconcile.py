@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from bot.catalog.refresh.usage import billed
+from bot.chat.present import PART_WORDS
 from bot.digest.actuals import Actual
 from bot.qa.answers.common import L
 from bot.qa.format import count, plural, spend
@@ -159,14 +160,7 @@ def _reasons(line: Line) -> tuple[str, ...]:
     return tuple(code for code in out if code)
 
 
-_PART = {
-    "input": ("입력", "input"),
-    "output": ("출력", "output"),
-    "cache_read": ("캐시 읽기", "cache read"),
-    "cache_write": ("캐시 쓰기(5분)", "cache write (5 min)"),
-    "cache_write_1h": ("캐시 쓰기(1시간)", "cache write (1 h)"),
-    UNSPLIT: ("항목 미분리", "not split by part"),
-}
+_PART = {**PART_WORDS, UNSPLIT: ("항목 미분리", "not split by part")}
 _LABEL = {
     REGIONAL: ("리전", "regional"),
     GLOBAL: ("글로벌", "global"),

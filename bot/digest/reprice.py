@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.dimensions import ServiceTier
-from bot.catalog.pricing import THOUSAND, billed_row
+from bot.catalog.pricing import billed_row, price_parts
 from bot.catalog.schema import Mode, Model, PriceEntry
 from bot.usage.event import PARTS, Totals
 
@@ -64,16 +64,5 @@ def reprice(
     if row is None:
         return None
     cache = row if mode is Mode.on_demand else row_for(catalog, key, region, model_id=model_id)
-    parts: dict[str, Decimal] = {}
-    missing: list[str] = []
-    for part in PARTS:
-        tokens = int(getattr(totals, part))
-        if not tokens:
-            continue
-        holder = cache if part.startswith("cache") else row
-        rate = getattr(holder, part) if holder is not None else None
-        if rate is None:
-            missing.append(part)
-        else:
-            parts[part] = rate * tokens / THOUSAND
-    return Priced(parts, tuple(missing))
+    lines, missing = price_parts({part: int(getattr(totals, part)) for part in PARTS}, row, cache)
+    return Priced({line.part: line.cost for line in lines}, missing)
