@@ -74,7 +74,8 @@ def cost_text(cost: Cost, lang: str) -> str:
             return L(lang, f"비용: 카탈로그에 {where} {tier} 가격 없음", f"cost: no catalog {tier} price for {where}")
         if cost.reason == "route":
             return L(lang, f"비용: 카탈로그에 {where} 가격 없음", f"cost: no catalog price for {where}")
-        return L(lang, f"비용: 카탈로그에 {cost.region} 가격 없음", f"cost: no catalog price for {cost.region}")
+        named = f"{place} ({cost.region})" if place != cost.region else cost.region
+        return L(lang, f"비용: 카탈로그에 {named} 가격 없음", f"cost: no catalog price for {named}")
     basis = [where, *([tier] if tier else [])]
     if cost.at_source_rate:
         basis.append(L(lang, "소스 리전 요금(교차 리전 추가 요금 없음)", "source-Region rate, no surcharge"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -20,9 +21,10 @@ from bot.chat.present import cost_text, footer
 from bot.chat.types import Usage
 from bot.commands import run_subcommand
 from bot.errors import AccessDenied, UsageError
-from bot.services import Services
+from bot.services import Services, build_services
+from bot.settings import AwsSettings
 from bot.store import keys
-from tests.chat.conftest import CALLER
+from tests.chat.conftest import CALLER, chat_settings
 
 SONNET = "claude-sonnet-4-5"
 SONNET_ID = "anthropic.claude-sonnet-4-5-20250929-v1:0"
@@ -303,3 +305,19 @@ def test_a_geo_profile_without_its_own_row_is_billed_at_the_source_region_rate_a
     assert result.cost.usd == (3_000 * (home.input or 0) + 300 * (home.output or 0)) / THOUSAND
     assert "소스 리전 요금(교차 리전 추가 요금 없음)" in cost_text(result.cost, "ko")
     assert "source-Region rate, no surcharge" in cost_text(result.cost, "en")
+
+
+def test_from_seoul_a_model_without_an_in_region_endpoint_goes_through_apac_and_the_footer_says_so(
+    local_bedrock: LocalBedrock, redis_url: str, tmp_path: Path
+) -> None:
+    access = tmp_path / "access.yaml"
+    access.write_text("{}", encoding="utf-8")
+    settings = chat_settings(local_bedrock.url, redis_url, access)
+    seoul = build_services(settings.model_copy(update={"aws": AwsSettings(bedrock_endpoint_url=local_bedrock.url,
+                                                                           region="ap-northeast-2")}))  # fmt: skip
+    scripted(local_bedrock, inputTokens=1_000, outputTokens=100)
+    result = seoul.chat.turn(CALLER, ChatAsk(text="안녕", lang="ko", named="claude-haiku-4-5"), lambda _: None)
+
+    call = [r for r in local_bedrock.requests if r.operation == "converse_stream"][-1]
+    assert call.model_id is not None and call.model_id.startswith("apac.")
+    assert "서울 → apac 프로필" in footer(result) and result.cost.usd is not None and result.cost.usd > 0
