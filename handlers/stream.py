@@ -164,10 +164,11 @@ class SlackStream:
                 self._edit(":hourglass_flowing_sand: " + L(self._lang, "답변을 작성하고 있어요…", "Thinking…"))
                 self._journal()
 
-    def calling(self, model_key: str, prompt_tokens: int) -> None:
-        """The core is calling `model_key` (`bot.chat.types.announce`): journaled, to bill a dead process's answer."""
+    def calling(self, model_key: str, prompt_tokens: int, model_id: str = "", tier: str = "") -> None:
+        """The core is calling `model_key` by `model_id` on `tier` (`bot.chat.types.announce`): journaled, to bill
+        a dead process's answer as the call was billed."""
         if self._track is not None:
-            self._track.calling(model_key, prompt_tokens)
+            self._track.calling(model_key, prompt_tokens, model_id, tier)
 
     def settled(self) -> None:
         """The core recorded this turn's usage and memory (`bot.chat.types.settled`): journaled, so that a sweeper

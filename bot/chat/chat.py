@@ -283,7 +283,7 @@ class Chat:
 
         def build(key: str) -> ModelRequest:
             m, plan = self.catalog.models[key], plans[key]
-            announce(sink, key, prompt_tokens)
+            announce(sink, key, prompt_tokens, plan.model_id, plan.tier.value)
             messages = self._messages(m, self._system(m, ask), summary, history, ask.text, plan.cache_ttl)
             return ModelRequest(
                 model_key=key,

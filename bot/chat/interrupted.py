@@ -4,6 +4,8 @@
 Nothing is called again: the text is what the dead process had shown (already masked by the guardrails). The
 usage is the journal's estimate of the call's input plus the tokens of the text shown, flagged `estimated` in the
 ledger (the usage report and the digest count such events apart); Bedrock's own figures died with the stream.
+It is priced on the id (route) and tier the dead process journaled it was calling (the tier asked for: the one
+served died with the stream).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import logging
 
 from bot.caller import Caller
+from bot.catalog.dimensions import ServiceTier, route_of, tier_of
 from bot.chat.chat import Chat
 from bot.chat.model import Completion
+from bot.chat.plan import CallPlan
 from bot.chat.tokens import MESSAGE_OVERHEAD, estimate_tokens
 from bot.chat.types import ChatResult, Cost, Usage
 from bot.errors import StoreUnavailable
@@ -35,7 +39,7 @@ def finish_interrupted(chat: Chat, entry: Entry) -> ChatResult:
         return _result(entry, model.name if model else "-", Usage(), cost)
     if model is not None:  # the call was made (the core names the model just before calling it)
         call = Completion(text=text, usage=usage, stop_reason="interrupted", interrupted=True)
-        cost = chat.account(caller, entry.feature, entry.model, call)
+        cost = chat.account(caller, entry.feature, entry.model, call, _plan(chat, entry))
     else:
         usage = Usage(estimated=True)
     if chat.memory is not None and text.strip() and entry.question:
@@ -53,6 +57,14 @@ def finish_interrupted(chat: Chat, entry: Entry) -> ChatResult:
         extra={"stream": entry.id, "channel": entry.channel, "model": entry.model or "-", "claims": entry.claims},
     )
     return _result(entry, model.name if model is not None else "-", usage, cost)
+
+
+def _plan(chat: Chat, entry: Entry) -> CallPlan | None:
+    """How the dead process was calling: the id and tier it journaled (None: an older entry, the default plan)."""
+    if not entry.profile:
+        return None
+    tier = tier_of(entry.tier) or ServiceTier.standard
+    return CallPlan(entry.model, entry.profile, route_of(entry.profile), tier, "5m")
 
 
 def _result(entry: Entry, model_name: str, usage: Usage, cost: Cost) -> ChatResult:

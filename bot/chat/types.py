@@ -16,12 +16,13 @@ def ignore(_: str) -> None:
     """A sink that drops the pieces (compare collects whole answers)."""
 
 
-def announce(sink: Sink, model_key: str, prompt_tokens: int) -> None:
-    """Tell a sink that journals its answer (`handlers.stream.SlackStream`) which model is called now and about how
-    many input tokens the call sends, so that a dead process's answer can still be billed (as an estimate)."""
+def announce(sink: Sink, model_key: str, prompt_tokens: int, model_id: str = "", tier: str = "") -> None:
+    """Tell a sink that journals its answer (`handlers.stream.SlackStream`) which model is called now, by which id
+    (route) and on which service tier, and about how many input tokens the call sends, so that a dead process's
+    answer can still be billed (as an estimate) on the same basis."""
     calling = getattr(sink, "calling", None)
     if callable(calling):
-        calling(model_key, prompt_tokens)
+        calling(model_key, prompt_tokens, model_id, tier)
 
 
 def settled(sink: Sink) -> None:

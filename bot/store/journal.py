@@ -55,6 +55,8 @@ class Entry:
     text: str = ""  # the whole answer so far (all its messages)
     model: str = ""  # the catalog key being called ("" before the first call)
     prompt_tokens: int = 0  # estimated input tokens of that call
+    profile: str = ""  # the model or inference-profile id it is called by ("" from an older entry: the default)
+    tier: str = ""  # the service tier asked for ("" : the deployment's)
     settled: int = 0  # 1 once the core recorded the usage and the memory: only the message is left to finish
     claims: int = 0
 
@@ -185,8 +187,8 @@ class Track:
         self.journal, self.entry = journal, entry
         journal.write(entry)
 
-    def calling(self, model: str, prompt_tokens: int) -> None:
-        self.journal.update(self.entry.id, model=model, prompt_tokens=prompt_tokens)
+    def calling(self, model: str, prompt_tokens: int, profile: str = "", tier: str = "") -> None:
+        self.journal.update(self.entry.id, model=model, prompt_tokens=prompt_tokens, profile=profile, tier=tier)
 
     def settled(self) -> None:
         self.journal.update(self.entry.id, settled=1)

@@ -55,3 +55,20 @@ def test_an_answer_that_never_reached_a_model_bills_nothing_and_says_it_was_lost
 
     assert services.ledger is not None and services.ledger.events() == []
     assert result.error is not None and "다시 질문" in result.error
+
+
+def test_a_partial_answer_is_billed_on_the_route_and_tier_its_process_journaled(services: Services) -> None:
+    profile = "global.anthropic.claude-sonnet-4-5-20250929-v1:0"
+    result = finish_interrupted(services.chat, entry(model="claude-sonnet-4-5", profile=profile, tier="standard"))
+
+    assert (result.cost.route, result.cost.profile) == ("global", profile)
+    assert services.ledger is not None
+    [event] = services.ledger.events()
+    assert (event["profile"], event["route"], event["estimated"]) == (profile, "global", "1")
+
+
+def test_an_interrupted_flex_call_is_priced_at_flex(services: Services) -> None:
+    result = finish_interrupted(
+        services.chat, entry(model="gpt-oss-120b", profile="openai.gpt-oss-120b-1:0", tier="flex")
+    )
+    assert result.cost.tier == "flex" and result.cost.usd is not None
