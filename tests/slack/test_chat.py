@@ -75,6 +75,27 @@ def test_try_opens_a_thread_bound_to_the_model_and_replies_continue_it(
     assert last.body["requestMetadata"]["feature"] == "chat"
 
 
+def test_try_with_a_korean_flex_flag_asks_bedrock_for_flex_and_the_footer_says_so(
+    harness: Harness, local_bedrock: LocalBedrock
+) -> None:
+    harness.command("try --플렉스 gpt-oss-120b 한 줄로 자기소개 해줘", name="flex")
+    calls = harness.drain()
+    [request] = model_calls(local_bedrock)
+    assert request.model_key == "gpt-oss-120b" and request.body["serviceTier"] == {"type": "flex"}
+    footer = stop_blocks(calls)
+    assert "버지니아 북부 리전 내 · Flex" in footer and "$" in footer
+
+
+def test_try_with_a_tier_the_model_lacks_is_refused_before_the_thread_opens(
+    harness: Harness, local_bedrock: LocalBedrock
+) -> None:
+    harness.command("try --priority nova-lite hello there", name="nope")
+    calls = harness.drain()
+    assert not [c for c in calls if c.method == "chat.postMessage"] and model_calls(local_bedrock) == []
+    [reply] = [c for c in calls if c.method == "response_url"]
+    assert "no Priority price" in str(reply.params.get("text")) + blocks_text(reply.params.get("blocks") or [])
+
+
 def test_try_in_a_channel_the_bot_cannot_post_in_says_how_to_fix_it(harness: Harness) -> None:
     harness.slack.queue_response("chat.postMessage", body={"ok": False, "error": "not_in_channel"})
     harness.command("try nova-lite hello there", name="t")
