@@ -18,9 +18,10 @@ Runs, each on a fresh thread with the endpoint's cache emptied:
   - the baseline: the full history every turn (BRA_HISTORY_TOKENS 1,000,000: nothing is trimmed in 40 turns, no
     summary) and no caching: every prompt token (input + cache read + cache write) billed at the input price.
 Prints a per-turn table every 5 turns, then per run: prompt tokens sent, tokens billed at the full input price
-(the input, plus the cache writes when the catalog has no cache-write price for the model, as `call_cost` charges
-them), cache reads and writes, summary calls and their tokens, estimated $ from the catalog prices (`call_cost`,
-us-east-1 on demand), and the saving against the baseline in %. Exits 0 (1 only when Redis is not usable).
+(the input, plus the cache writes when the catalog has no cache-write price for the model: `call_cost` leaves such
+writes out and says so, this benchmark counts them at the input price so the saving is not flattered), cache
+reads and writes, summary calls and their tokens, estimated $ from the catalog prices (`call_cost`, us-east-1 on
+demand), and the saving against the baseline in %. Exits 0 (1 only when Redis is not usable).
 """
 
 from __future__ import annotations
@@ -182,7 +183,7 @@ class Recording:
 class Run:
     label: str
     baseline: bool
-    write_at_input_price: bool  # the catalog has no cache-write price for the model: writes cost the input price
+    write_at_input_price: bool  # the catalog has no cache-write price for the model: counted at the input price
     turns: list[Usage] = field(default_factory=list)  # the chat call of each turn
     summarised_at: list[int] = field(default_factory=list)  # turn numbers (1-based) that folded history
     summary_calls: list[CallRecord] = field(default_factory=list)
@@ -206,8 +207,8 @@ class Run:
 
     def turn_billed(self, usage: Usage) -> int:
         """Tokens of the call charged at the full input price: all of the prompt for the baseline; else the input,
-        plus the cache writes when the model has no cache-write price of its own (Nova: writes cost the input
-        price, as `call_cost` charges them)."""
+        plus the cache writes when the model has no cache-write price of its own (Nova: this benchmark counts them
+        at the input price; `call_cost` leaves them out and names them)."""
         if self.baseline:
             return usage.prompt_tokens
         return usage.input_tokens + (usage.cache_write_tokens if self.write_at_input_price else 0)
@@ -226,7 +227,11 @@ def input_usd(catalog: Catalog, run: Run) -> Decimal:
         if run.baseline:
             total += usd(catalog, CHAT_MODEL, Usage(input_tokens=u.prompt_tokens))
         else:
-            total += usd(catalog, CHAT_MODEL, Usage(u.input_tokens, 0, u.cache_read_tokens, u.cache_write_tokens))
+            writes = u.cache_write_tokens
+            if run.write_at_input_price:  # no cache-write price: counted at the input price (see the docstring)
+                total += usd(catalog, CHAT_MODEL, Usage(u.input_tokens + writes, 0, u.cache_read_tokens))
+            else:
+                total += usd(catalog, CHAT_MODEL, Usage(u.input_tokens, 0, u.cache_read_tokens, writes))
     return total
 
 
