@@ -179,13 +179,13 @@ class Chat:
         return cost
 
     def plans(
-        self, caller: Caller, keys: Sequence[str], lang: str, tier: ServiceTier | None, *, strict: bool = True
+        self, caller: Caller, keys: Sequence[str], lang: str, tier: ServiceTier | None, *, strict: bool | None = None
     ) -> dict[str, CallPlan]:
         """Call plans for a chain of models: the first (chosen) one refuses a tier the command asked for and the
-        model lacks (unless not `strict`: a budget put another model first); fallbacks fall back to the standard
-        tier, and a fallback the route policy forbids is left out. `tier` None: the channel's tier (`/bedrock
-        tier`), else the deployment's."""
-        asked = tier is not None and strict
+        model lacks (`strict`, by default whenever `tier` is given; not when a budget put another model first or
+        the tier is the thread's); fallbacks fall back to the standard tier, and a fallback the route policy
+        forbids is left out. `tier` None: the channel's tier (`/bedrock tier`), else the deployment's."""
+        asked = tier is not None and (strict is None or strict)
         wanted = tier or self.channel_tier(caller)
         out = {keys[0]: self.planner.plan(keys[0], lang, tier=wanted, asked=asked)}
         for key in keys[1:]:
@@ -265,11 +265,14 @@ class Chat:
         admission = self.admit(caller, choice.key, lang)
         acc.notices.extend(admission.notices)
         chain = self.chain(caller, admission.model)
-        plans = self.plans(caller, chain, lang, ask.tier, strict=admission.model == choice.key)
+        tier = ask.tier if ask.bind else ask.tier or tier_of(state.tier)  # a command naming the model sets it anew
+        strict = ask.tier is not None and admission.model == choice.key
+        plans = self.plans(caller, chain, lang, tier, strict=strict)
         chain = list(plans)
         acc.notices.extend(plans[chain[0]].notices)
-        if ask.bind and self.memory is not None and state.model != choice.key:
-            self._safely(lambda m: m.bind(ref, choice.key), acc, lang)
+        asked = ask.tier.value if ask.tier else None
+        if ask.bind and self.memory is not None and (state.model, state.tier) != (choice.key, asked):
+            self._safely(lambda m: m.bind(ref, choice.key, asked), acc, lang)
         model = self.catalog.models[admission.model]
         system = self._system(model, ask)
         fixed = estimate_tokens(system) + estimate_tokens(ask.text) + 2 * MESSAGE_OVERHEAD

@@ -68,6 +68,7 @@ class ThreadState:
     folded: int = 0
     told: bool = False
     last_at: float | None = None  # when turns were last appended (epoch seconds): how long the prompt cache idled
+    tier: str | None = None  # the service tier the thread's command asked for (`try --flex`), kept with its model
 
     @property
     def history_tokens(self) -> int:
@@ -77,7 +78,7 @@ class ThreadState:
 class MemoryStore(Protocol):
     def load(self, ref: ThreadRef) -> ThreadState: ...
     def append(self, ref: ThreadRef, user: str, turns: list[Turn]) -> None: ...
-    def bind(self, ref: ThreadRef, model: str) -> None: ...
+    def bind(self, ref: ThreadRef, model: str, tier: str | None = None) -> None: ...
     def bound(self, ref: ThreadRef) -> str | None: ...
     def fold(self, ref: ThreadRef, *, upto: int, summary: str, summary_tokens: int) -> bool: ...
     def mark_told(self, ref: ThreadRef) -> None: ...
@@ -134,9 +135,19 @@ class Memory:
         except redis.RedisError:
             raise StoreUnavailable() from None
 
-    def bind(self, ref: ThreadRef, model: str) -> None:
+    def bind(self, ref: ThreadRef, model: str, tier: str | None = None) -> None:
+        """Bind the thread to `model` and to the service `tier` its command asked for (None: no tier of its own)."""
         _, meta_key = self._keys(ref)
-        self._write(lambda p: (p.hset(meta_key, "model", model), p.expire(meta_key, self._ttl)))
+
+        def ops(p: Any) -> None:
+            p.hset(meta_key, "model", model)
+            if tier:
+                p.hset(meta_key, "tier", tier)
+            else:
+                p.hdel(meta_key, "tier")
+            p.expire(meta_key, self._ttl)
+
+        self._write(ops)
 
     def bound(self, ref: ThreadRef) -> str | None:
         """The thread's bound model: one field, read on every message routed in a thread."""
@@ -187,6 +198,7 @@ def _state(raw_turns: list[str], meta: dict[str, str]) -> ThreadState:
         folded=int(meta.get("folded") or 0),
         told=meta.get("told") == "1",
         last_at=float(meta["at"]) if meta.get("at") else None,
+        tier=meta.get("tier") or None,
     )
 
 
@@ -219,9 +231,14 @@ class LocalMemory:
             thread.meta["at"] = f"{time.time():.3f}"
             self._last[(ref.team, ref.channel, user)] = ref.thread
 
-    def bind(self, ref: ThreadRef, model: str) -> None:
+    def bind(self, ref: ThreadRef, model: str, tier: str | None = None) -> None:
         with self._lock:
-            self._get(ref).meta["model"] = model
+            meta = self._get(ref).meta
+            meta["model"] = model
+            if tier:
+                meta["tier"] = tier
+            else:
+                meta.pop("tier", None)
 
     def bound(self, ref: ThreadRef) -> str | None:
         with self._lock:

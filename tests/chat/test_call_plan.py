@@ -321,3 +321,18 @@ def test_from_seoul_a_model_without_an_in_region_endpoint_goes_through_apac_and_
     call = [r for r in local_bedrock.requests if r.operation == "converse_stream"][-1]
     assert call.model_id is not None and call.model_id.startswith("apac.")
     assert "서울 → apac 프로필" in footer(result) and result.cost.usd is not None and result.cost.usd > 0
+
+
+def test_a_try_thread_keeps_its_tier_for_the_replies_and_a_new_try_without_one_clears_it(
+    services: Services, local_bedrock: LocalBedrock
+) -> None:
+    services.chat.turn(CALLER, run_subcommand(services, CALLER, f"try --flex {FLEX_MODEL} hi"), lambda _: None)  # type: ignore[arg-type]
+    reply = services.chat.turn(CALLER, ChatAsk(text="more please", lang="en"), lambda _: None)
+    calls = [r for r in local_bedrock.requests if r.operation == "converse_stream"]
+    assert [c.body.get("serviceTier") for c in calls] == [{"type": "flex"}, {"type": "flex"}]
+    assert reply.cost.tier == "flex"
+
+    services.chat.turn(CALLER, run_subcommand(services, CALLER, f"try {FLEX_MODEL} again"), lambda _: None)  # type: ignore[arg-type]
+    services.chat.turn(CALLER, ChatAsk(text="and more", lang="en"), lambda _: None)
+    calls = [r for r in local_bedrock.requests if r.operation == "converse_stream"]
+    assert [c.body.get("serviceTier") for c in calls[2:]] == [None, None]
