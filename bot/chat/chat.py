@@ -1,12 +1,14 @@
 """The chat use case: one user message in a thread → one model answer, streamed, remembered, priced.
 
 Steps of a turn: load the thread's memory (Redis; without it the turn still runs and says so) → choose the
-model (`resolve.choose`) → fit the history into the context window, folding the oldest turns into a summary →
+model (`resolve.choose`) and how each model of the chain is called and billed (`plan.Planner`: route, service
+tier, cache lifetime) → fit the history into the context window, folding the oldest turns into a summary →
 build the Converse messages (system prompt, summary, history, cache points where the model supports prompt
-caching) → call with retries and the fallback chain → run catalog tools when the assistant asks for them →
-price the usage from the catalog → remember both turns → record the usage event (`bot.usage.meter`: a log line and
-the ledger; ids and numbers, never text). Budgets (`bot.usage.budgets`) are checked once the model is chosen: over a
-limit the turn is blocked or goes to the cheaper model the policy names.
+caching) → call with retries and the fallback chain → run catalog tools when the assistant asks for them
+(`tool_loop`) → price the usage from the catalog as it was billed (`cost.call_cost`) → remember both turns →
+record the usage event (`bot.usage.meter`: a log line and the ledger; ids and numbers, never text). Budgets
+(`bot.usage.budgets`) are checked once the model is chosen: over a limit the turn is blocked or goes to the cheaper
+model the policy names.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from bot.access import AccessPolicy
 from bot.caller import Caller
@@ -26,15 +28,16 @@ from bot.catalog.dimensions import ServiceTier, tier_of
 from bot.catalog.schema import Model
 from bot.chat.asks import ChatAsk
 from bot.chat.cost import call_cost
-from bot.chat.deadline import TURN_DEADLINE, Deadline, complete_within
-from bot.chat.model import ChatModel, Completion, ModelError, ModelRequest, ToolCall
+from bot.chat.deadline import TURN_DEADLINE, Deadline
+from bot.chat.model import ChatModel, Completion, ModelRequest
 from bot.chat.plan import CallPlan, Planner, expired_writes, served_notice
 from bot.chat.present import progress_text, stop_notice
 from bot.chat.reliability import Backoff, Limits, NoAnswer, Progress, call_with_fallback
 from bot.chat.resolve import Choice, choose, is_chat_model
 from bot.chat.summary import Summariser, extractive
 from bot.chat.tokens import MESSAGE_OVERHEAD, estimate_tokens
-from bot.chat.tools import SPECS, run_tool
+from bot.chat.tool_loop import tool_loop
+from bot.chat.tools import SPECS
 from bot.chat.types import ChatResult, Cost, Sink, Usage, announce, settled
 from bot.chat.window import fold_count, history_budget
 from bot.errors import AccessDenied, ModelUnavailable, RateLimited, StoreUnavailable
@@ -329,7 +332,7 @@ class Chat:
                 )
             )
         if done.tool_calls and not done.interrupted:
-            done = self._tool_loop(caller, ask.feature, build(key), done, guarded, lang, deadline)
+            done = tool_loop(self, caller, ask.feature, build(key), done, guarded, lang, deadline)
         acc.usage = acc.usage + done.usage
         cut = stop_notice(done.stop_reason, self.max_tokens(self.catalog.models[key]), lang, self.limits.turn_s)
         if cut is not None:
@@ -381,12 +384,6 @@ class Chat:
     def record_bedrock(self, caller: Caller, model: str, feature: str, trace: Mapping[Source, list[Any]]) -> None:
         for source, hits in trace.items():
             self.guard.record(where(caller, model=model, feature=feature), source, hits)
-
-    def _guarded(self, caller: Caller, model: str, feature: str, text: str, source: Source, lang: str) -> str:
-        """A text that goes to or comes from a model outside the streamed answer (tool inputs and results,
-        summaries): masked, interventions recorded. A blocked one becomes the policy's message."""
-        verdict = self.guard.judge(text, source, lang, where=where(caller, model=model, feature=feature))
-        return self.guard.blocked(verdict).message(lang) if verdict.blocked else verdict.text
 
     def _system(self, model: Model, ask: ChatAsk) -> str:
         today = self.today().isoformat()
@@ -473,84 +470,6 @@ class Chat:
             messages.append(HumanMessage(content=content) if turn.role == "user" else AIMessage(content=content))
         messages.append(HumanMessage(content=text))
         return messages
-
-    def _tool_loop(
-        self,
-        caller: Caller,
-        feature: str,
-        request: ModelRequest,
-        done: Completion,
-        sink: Sink,
-        lang: str,
-        deadline: Deadline,
-    ) -> Completion:
-        """Run the assistant's tool calls against the catalog and call again, at most `tool_rounds` times. Tool
-        inputs (written by the model) and results (going to it) pass the guardrails like any other text."""
-        messages = list(request.messages)
-        usage, texts = done.usage, [done.text] if done.text else []
-        trace = {source: list(hits) for source, hits in done.guardrail.items()}
-        rounds = 0
-        while done.tool_calls and done.message is not None and rounds < self.settings.tool_rounds:
-            rounds += 1
-            key = request.model_key
-            calls = [
-                replace(call, args={
-                    k: self._guarded(caller, key, feature, v, "OUTPUT", lang) if isinstance(v, str) else v
-                    for k, v in call.args.items()
-                })
-                for call in done.tool_calls
-            ]  # fmt: skip
-            messages.append(self._masked_message(done.message, calls, lang))
-            for call in calls:
-                result = run_tool(self.engine, call.name, call.args, lang)
-                log.info("catalog tool used", extra={"tool": call.name, "ok": result.ok})
-                content = self._guarded(caller, key, feature, result.text, "INPUT", lang)
-                messages.append(
-                    ToolMessage(content=content, tool_call_id=call.id, status="success" if result.ok else "error")
-                )
-            if texts:
-                sink("\n\n")
-            try:
-                done = complete_within(
-                    self.model,
-                    replace(request, messages=list(messages)),
-                    sink,
-                    deadline,
-                    first_token_s=self.limits.first_token_s,
-                    every_s=self.limits.progress_every_s,
-                )
-            except ModelError as exc:
-                done = Completion(text="", usage=Usage(), stop_reason="interrupted", interrupted=True, error=exc)
-            usage = usage + done.usage
-            if done.text:
-                texts.append(done.text)
-            for source, hits in done.guardrail.items():
-                trace.setdefault(source, []).extend(hits)
-        return Completion(
-            text="\n\n".join(texts),
-            usage=usage,
-            stop_reason=done.stop_reason,
-            interrupted=done.interrupted,
-            error=done.error,
-            guardrail=trace,
-            calls=1 + rounds,
-        )
-
-    def _masked_message(self, message: AIMessage, calls: list[ToolCall], lang: str) -> AIMessage:
-        """The assistant's tool-call message as it goes back to the model: its text masked, its tool inputs the
-        guarded ones (langchain-aws writes `tool_calls` over the toolUse blocks' inputs)."""
-        content = message.content
-        if isinstance(content, list):
-            content = [
-                {**b, "text": self.guard.check(str(b["text"]), "OUTPUT", lang).text}
-                if isinstance(b, dict) and b.get("type") == "text" and "text" in b
-                else b
-                for b in content
-            ]
-        elif content:
-            content = self.guard.check(content, "OUTPUT", lang).text
-        tool_calls = [{"id": c.id, "name": c.name, "args": c.args, "type": "tool_call"} for c in calls]
-        return AIMessage(content=content, tool_calls=tool_calls)
 
 
 def memory_off(lang: str) -> str:
