@@ -53,6 +53,12 @@ PART_WORDS = {
     "cache_write_1h": ("캐시 쓰기(1시간)", "cache write (1 h)"),
 }
 TIER_WORDS = {"flex": "Flex", "priority": "Priority", "reserved": "Reserved"}
+TIERS = {  # a service tier in Korean and English, for lists (the footer names only the non-standard ones)
+    "standard": ("표준", "standard"),
+    "flex": ("Flex", "Flex"),
+    "priority": ("Priority", "Priority"),
+    "reserved": ("예약", "reserved"),
+}
 
 
 def route_words(place: str, prefix: str | None, lang: str) -> str:

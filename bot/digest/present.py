@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.catalog.catalog import Catalog
+from bot.chat.present import TIERS
 from bot.digest.bill_hints import route_label
 from bot.digest.reconcile import render as reconciled
 from bot.digest.report import Digest, Row
@@ -21,12 +22,6 @@ FEATURES = {
     "assistant": ("카탈로그 도우미", "catalog assistant"),
     "compare": ("비교", "compare"),
     "summary": ("요약", "summaries"),
-}
-TIERS = {
-    "standard": ("표준", "standard"),
-    "flex": ("Flex", "Flex"),
-    "priority": ("Priority", "Priority"),
-    "reserved": ("예약", "reserved"),
 }
 
 

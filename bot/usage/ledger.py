@@ -52,7 +52,7 @@ DAY_DIMS = (
     "all", "model", "user", "channel", "feature", "team", "model_feature", "user_models", "channel_models", "bill",
     "model_bill",
 )  # fmt: skip
-MONTH_DIMS = ("user", "channel", "model", "user_models", "channel_models")
+MONTH_DIMS = ("user", "channel", "model", "user_models", "channel_models", "bill")
 PER_SUBJECT = {"user_models": "user", "channel_models": "channel"}
 ALL = "*"
 

@@ -15,6 +15,7 @@ from typing import Literal
 
 from bot.caller import Caller
 from bot.catalog.catalog import Catalog
+from bot.chat.present import TIERS
 from bot.errors import UsageError
 from bot.qa.answer import Answer, Table
 from bot.qa.answers.common import L
@@ -89,6 +90,9 @@ def usage_answer(ledger: Ledger, catalog: Catalog, caller: Caller, request: Requ
             ranked = sorted(_sum(ledger, days, dim_name, request.period).items(), key=lambda kv: -kv[1].cost_nusd)
             shown = " · ".join(f"{mention(sigil, k, lang)} {spend(t.usd)}" for k, t in ranked[:5])
             lines.append(f"**{title}**: {shown}")
+        billed = bill_line(_sum(ledger, days, "bill", request.period), lang)
+        if billed:
+            lines.append(billed)
     table = _models_table(catalog, by_model, lang) if total.requests else None
     return Answer(
         intent="usage",
@@ -197,6 +201,26 @@ def standing_line(s: Standing, lang: str) -> str:
         f"{spend(s.spent)} / {spend(s.limit)} ({s.share:.0%}), 남은 금액 {spend(left)}{note}",
         f"{spend(s.spent)} of {spend(s.limit)} ({s.share:.0%}), {spend(left)} left{note}",
     )
+
+
+def bill_line(by_bill: dict[str, Totals], lang: str) -> str | None:
+    """ "By tier and route: standard in-Region $1.20 (80%) · Flex global profile $0.30 (20%)", or None when every call
+    was standard and in-Region (nothing to say)."""
+    if not by_bill or set(by_bill) == {"standard/in_region"}:
+        return None
+    total = sum((t.cost_nusd for t in by_bill.values()), 0)
+    ranked = sorted(by_bill.items(), key=lambda kv: (-kv[1].cost_nusd, kv[0]))
+    parts = []
+    for value, t in ranked:
+        tier, _, route = value.partition("/")
+        share = f" ({t.cost_nusd / total:.0%})" if total else ""
+        words = L(lang, *TIERS.get(tier, (tier, tier))), L(lang, *_ROUTE_WORDS.get(route, (route, route)))
+        parts.append(f"{words[0]} {words[1]} {spend(t.usd)}{share}")
+    return L(lang, "**등급·경로별**: ", "**By tier and route**: ") + " · ".join(parts)
+
+
+_ROUTE_WORDS = {"in_region": ("리전 내", "in-Region"), "geo": ("geo 프로필", "geo profile"),
+                "global": ("global 프로필", "global profile")}  # fmt: skip
 
 
 def _sum(ledger: Ledger, days: list[date], dim: str, period: Period) -> dict[str, Totals]:

@@ -21,6 +21,7 @@ from bot.chat.present import cost_text, footer
 from bot.chat.types import Usage
 from bot.commands import run_subcommand
 from bot.errors import AccessDenied, UsageError
+from bot.qa.format import spend
 from bot.services import Services, build_services
 from bot.settings import AwsSettings
 from bot.store import keys
@@ -336,3 +337,21 @@ def test_a_try_thread_keeps_its_tier_for_the_replies_and_a_new_try_without_one_c
     services.chat.turn(CALLER, ChatAsk(text="and more", lang="en"), lambda _: None)
     calls = [r for r in local_bedrock.requests if r.operation == "converse_stream"]
     assert [c.body.get("serviceTier") for c in calls[2:]] == [None, None]
+
+
+def test_usage_all_splits_the_spend_by_tier_and_route_for_admins(
+    make_services: Callable[..., Services], local_bedrock: LocalBedrock
+) -> None:
+    services = make_services(access={"admins": ["U1"]}, model_routes=f"{SONNET}=global")
+    scripted(local_bedrock, inputTokens=10_000, outputTokens=1_000)
+    world = services.chat.turn(CALLER, ChatAsk(text="hi", lang="en", named=SONNET), lambda _: None)
+    scripted(local_bedrock, inputTokens=10_000, outputTokens=1_000)
+    flexed = services.chat.turn(CALLER, run_subcommand(services, CALLER, f"try --flex {FLEX_MODEL} hi"), lambda _: None)  # type: ignore[arg-type]
+
+    for period in ("today", "month"):
+        answer = run_subcommand(services, CALLER, f"usage all {period}")
+        [line] = [x for x in answer.lines if "By tier and route" in x]  # type: ignore[union-attr]
+        assert f"standard global profile {spend(world.cost.usd or Decimal(0))}" in line
+        assert f"Flex in-Region {spend(flexed.cost.usd or Decimal(0))}" in line
+    mine = run_subcommand(services, CALLER, "사용량 all")
+    assert any("등급·경로별" in x and "Flex 리전 내" in x for x in mine.lines)  # type: ignore[union-attr]

@@ -40,7 +40,7 @@ DAY_VALUES = {
     "model_bill": "nova-pro/standard/geo/us",
 }
 MONTH_VALUES = {
-    dim: DAY_VALUES[dim] for dim in ("user", "channel", "model", "user_models:U0", "channel_models:C1")
+    dim: DAY_VALUES[dim] for dim in ("user", "channel", "model", "user_models:U0", "channel_models:C1", "bill")
 }
 
 
