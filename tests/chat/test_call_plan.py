@@ -355,3 +355,18 @@ def test_usage_all_splits_the_spend_by_tier_and_route_for_admins(
         assert f"Flex in-Region {spend(flexed.cost.usd or Decimal(0))}" in line
     mine = run_subcommand(services, CALLER, "사용량 all")
     assert any("등급·경로별" in x and "Flex 리전 내" in x for x in mine.lines)  # type: ignore[union-attr]
+
+
+def test_per_model_settings_name_catalog_models_and_known_choices(make_services: Callable[..., Services]) -> None:
+    from pydantic import ValidationError
+
+    from bot.errors import ConfigError
+    from bot.settings import ChatSettings
+
+    with pytest.raises(ConfigError) as unknown:
+        make_services(model_routes="claude-sonnet-9=global")
+    assert "claude-sonnet-9" in str(unknown.value) and "BRA_MODEL_ROUTES" in str(unknown.value)
+    with pytest.raises(ValidationError) as bad:
+        ChatSettings(model_routes=f"{SONNET}=sideways")
+    assert "sideways" in str(bad.value)
+    assert ChatSettings(service_tier="default").service_tier == "standard"  # Bedrock's name for it
