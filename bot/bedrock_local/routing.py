@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 
 from bot.bedrock_local.errors import INVALID_MODEL, validation
+from bot.bedrock_local.validation import bare_id
 from bot.catalog.catalog import Catalog
 from bot.catalog.dimensions import profile_prefix
 from bot.catalog.schema import Model
@@ -58,7 +59,7 @@ def check_callable(catalog: Catalog, model_id: str, model: Model, region: str) -
     known = catalog.regions.get(region)
     if known is None:
         return
-    candidate = model_id.rsplit("/", 1)[-1] if model_id.startswith("arn:") else model_id
+    candidate = bare_id(model_id)
     prefix = profile_prefix(candidate)
     if prefix is not None:
         if prefix not in known.profiles:

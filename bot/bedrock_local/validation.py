@@ -22,10 +22,14 @@ CACHE_TTLS = ("5m", "1h")  # botocore's CacheTTL
 _METADATA = re.compile(r"[a-zA-Z0-9\s:_@$#=/+,\-.]{0,256}")
 
 
+def bare_id(model_id: str) -> str:
+    """The model or inference profile id of an id or of an ARN ending in one."""
+    return model_id.rsplit("/", 1)[-1] if model_id.startswith("arn:") else model_id
+
+
 def resolve_model(catalog: Catalog, model_id: str) -> Model:
     """The catalog model for a model id, inference profile id, or an ARN ending in one."""
-    candidate = model_id.rsplit("/", 1)[-1] if model_id.startswith("arn:") else model_id
-    model = catalog.model_by_id(candidate)
+    model = catalog.model_by_id(bare_id(model_id))
     if model is None:
         raise validation(INVALID_MODEL)
     return model

@@ -12,7 +12,7 @@ tier, route or cache TTL; `estimate` also picks the long-context tier the reques
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from bot.catalog.dimensions import Route, ServiceTier, profile_prefix, route_of
@@ -200,6 +200,8 @@ class Basis:
 
 @dataclass(frozen=True)
 class CostLine:
+    """One billed part: its tokens, the rate per 1K tokens and what they cost."""
+
     part: str
     tokens: int
     per_1k: Decimal
@@ -267,18 +269,11 @@ def estimate(
     cache_source: PriceEntry | None = entry
     if mode is not Mode.on_demand:
         cache_source = token_price(model, Mode.on_demand, region, route=entry.route, input_tokens=context_in or None)
-    lines: list[CostLine] = []
-    missing: list[str] = []
-    for part in TOKEN_PARTS:
-        tokens = workload.tokens(part)
-        if not tokens:
-            continue
-        holder = cache_source if part.startswith("cache") else entry
-        field_name = "cache_write_1h" if part == "cache_write" and basis.cache_ttl == "1h" else part
-        rate = getattr(holder, field_name, None) if holder is not None else None
-        if rate is None:
-            missing.append(part)
-            continue
-        lines.append(CostLine(part, tokens, rate, rate * tokens / THOUSAND))
+    write = "cache_write_1h" if basis.cache_ttl == "1h" else "cache_write"  # the workload's writes, at this TTL
+    tokens = {part: workload.tokens(part) for part in TOKEN_PARTS[:3]} | {write: workload.cache_write_tokens}
+    priced, unpriced = price_parts(tokens, entry, cache_source)
+    # an estimate names its writes "cache_write" whatever their TTL (the basis says which)
+    lines = tuple(replace(line, part="cache_write") if line.part == write else line for line in priced)
+    missing = tuple("cache_write" if part == write else part for part in unpriced)
     used = Basis(entry.tier, entry.route, basis.cache_ttl)
-    return Estimate(model, region, mode, entry, tuple(lines), tuple(missing), workload, used)
+    return Estimate(model, region, mode, entry, lines, missing, workload, used)

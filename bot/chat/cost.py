@@ -22,7 +22,7 @@ from bot.catalog.catalog import Catalog
 from bot.catalog.dimensions import Route, ServiceTier, route_of
 from bot.catalog.pricing import PARTS, billed_row, entries, price_parts
 from bot.catalog.schema import Mode, Model, PriceEntry
-from bot.chat.types import Cost, CostPart, Usage
+from bot.chat.types import Cost, Usage
 
 
 def call_cost(
@@ -55,14 +55,13 @@ def call_cost(
     if mode is not Mode.on_demand:  # cache prices live on the on-demand row of the same route
         cache_row, _ = billed_row(model, Mode.on_demand, region, called, callable_from=reach, input_tokens=context)
     lines, missing = price_parts({part: int(getattr(usage, f"{part}_tokens")) for part in PARTS}, row, cache_row)
-    parts = [CostPart(line.part, line.tokens, line.per_1k, line.cost) for line in lines]
     return replace(
         basis,
-        usd=sum((p.usd for p in parts), Decimal(0)),
+        usd=sum((line.cost for line in lines), Decimal(0)),
         as_of=catalog.as_of(row),
         source=row.source,
         context_above=row.context_above,
-        parts=tuple(parts),
+        parts=tuple(lines),
         missing=missing,
         at_source_rate=at_source,
     )

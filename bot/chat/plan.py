@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 AUTO_ORDER = (Route.in_region, Route.geo, Route.global_)
 TIER_NAMES = {ServiceTier.standard: "Standard", ServiceTier.flex: "Flex", ServiceTier.priority: "Priority"}
-CACHE_TTLS = ("5m", "1h")
 CACHE_5M_S, CACHE_1H_S = 5 * 60, 60 * 60  # how long Bedrock keeps a cached prefix after its last use
 
 
@@ -175,12 +174,8 @@ class Planner:
         return out
 
     def route_label(self, model_id: str, lang: str) -> str:
-        return route_label(self.catalog, self.region, model_id, lang)
-
-
-def route_label(catalog: Catalog, region: str, model_id: str | None, lang: str) -> str:
-    """ "서울 → apac 프로필" / "Seoul → apac profile", "서울 리전 내" / "in-Region (Seoul)"."""
-    return route_words(catalog.place(region, lang), profile_prefix(model_id) if model_id else None, lang)
+        """ "서울 → apac 프로필" / "Seoul → apac profile", "서울 리전 내" / "in-Region (Seoul)"."""
+        return route_words(self.catalog.place(self.region, lang), profile_prefix(model_id), lang)
 
 
 def _route_words(route: Route, lang: str) -> str:

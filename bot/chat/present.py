@@ -52,7 +52,6 @@ PART_WORDS = {
     "cache_write": ("캐시 쓰기(5분)", "cache write (5 min)"),
     "cache_write_1h": ("캐시 쓰기(1시간)", "cache write (1 h)"),
 }
-TIER_WORDS = {"flex": "Flex", "priority": "Priority", "reserved": "Reserved"}
 TIERS = {  # a service tier in Korean and English, for lists (the footer names only the non-standard ones)
     "standard": ("표준", "standard"),
     "flex": ("Flex", "Flex"),
@@ -74,7 +73,7 @@ def cost_text(cost: Cost, lang: str) -> str:
     place = (cost.places[0] if lang == "ko" else cost.places[1]) or cost.region
     prefix = profile_prefix(cost.profile) if cost.profile else None
     where = route_words(place, prefix, lang)
-    tier = TIER_WORDS.get(cost.tier)
+    tier = L(lang, *TIERS[cost.tier]) if cost.tier in TIERS and cost.tier != "standard" else None
     if cost.usd is None:
         if cost.reason == "tier" and tier:
             return L(lang, f"비용: 카탈로그에 {where} {tier} 가격 없음", f"cost: no catalog {tier} price for {where}")

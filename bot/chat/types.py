@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from bot.catalog.pricing import CostLine
+
 # Receives each piece of answer text as the model streams it. Pieces are never taken back: retries and fallbacks
 # happen before the first piece; an interruption keeps what was sent.
 Sink = Callable[[str], None]
@@ -72,16 +74,6 @@ class Usage:
 
 
 @dataclass(frozen=True)
-class CostPart:
-    """One billed part of a call: `part` is input, output, cache_read, cache_write (5-minute) or cache_write_1h."""
-
-    part: str
-    tokens: int
-    per_1k: Decimal
-    usd: Decimal
-
-
-@dataclass(frozen=True)
 class Cost:
     """An estimated cost in USD from the catalog's price row for what was billed: the region the call was made
     from, the mode, the service tier Bedrock served, the route (in-Region id, geo or global profile, `profile`
@@ -98,14 +90,14 @@ class Cost:
     route: str = "in_region"
     profile: str | None = None
     context_above: int | None = None
-    parts: tuple[CostPart, ...] = ()
+    parts: tuple[CostLine, ...] = ()  # each billed part: input, output, cache_read, cache_write (5 min), _1h
     missing: tuple[str, ...] = ()
     reason: str | None = None
     places: tuple[str, str] = ("", "")  # the region's place name in Korean and English ("서울", "Seoul")
     at_source_rate: bool = False  # a geo profile priced at the source Region's in-Region row (no row of its own)
 
     def part_usd(self, part: str) -> Decimal:
-        return sum((p.usd for p in self.parts if p.part == part), Decimal(0))
+        return sum((p.cost for p in self.parts if p.part == part), Decimal(0))
 
 
 @dataclass(frozen=True)

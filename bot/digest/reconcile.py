@@ -21,12 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from bot.catalog.pricing import PARTS
 from bot.catalog.refresh.usage import billed
 from bot.chat.present import PART_WORDS
 from bot.digest.actuals import Actual
 from bot.qa.answers.common import L
 from bot.qa.format import count, plural, spend
-from bot.usage.event import PARTS, Totals, to_usd
+from bot.usage.event import Totals, to_usd
 
 REGIONAL, GLOBAL = "regional", "global"
 ROUTE_CLASS = {"in_region": REGIONAL, "geo": REGIONAL, "global": GLOBAL}

@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.dimensions import ServiceTier
-from bot.catalog.pricing import billed_row, price_parts
+from bot.catalog.pricing import PARTS, billed_row, price_parts
 from bot.catalog.schema import Mode, Model, PriceEntry
-from bot.usage.event import PARTS, Totals
+from bot.usage.event import Totals
 
 
 @dataclass(frozen=True)

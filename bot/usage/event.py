@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from bot.catalog.pricing import PARTS  # the billed parts, named as the price row's fields
+
 NANO = Decimal(1_000_000_000)
 
 # What every aggregate counts, per (day or month, dimension, value). All integers, so concurrent increments add
@@ -21,7 +23,6 @@ METRICS = (
     "cache_write_1h", "input_nusd", "output_nusd", "cache_read_nusd", "cache_write_nusd", "cache_write_1h_nusd",
     "partial", "expired_cache_write",
 )  # fmt: skip
-PARTS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
 
 
 def to_nusd(usd: Decimal) -> int:

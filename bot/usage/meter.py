@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from bot.caller import Caller
 from bot.catalog.dimensions import route_of
+from bot.catalog.pricing import PARTS
 from bot.chat.types import Cost, Usage
 from bot.guardrails.verdict import Hit, Source
-from bot.usage.event import PARTS, UsageEvent, to_nusd
+from bot.usage.event import UsageEvent, to_nusd
 from bot.usage.ledger import Ledger
 
 log = logging.getLogger(__name__)

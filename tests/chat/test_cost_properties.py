@@ -135,7 +135,7 @@ def _mismatch(got: Cost, want: Expected, case: Case) -> str | None:
         got.route,
         got.profile,
         got.context_above,
-        {p.part: p.usd for p in got.parts},
+        {p.part: p.cost for p in got.parts},
         {p.part: p.per_1k for p in got.parts},
         {p.part: p.tokens for p in got.parts},
         got.source,

@@ -13,6 +13,7 @@ import redis
 from bot.caller import Caller
 from bot.catalog.catalog import Catalog
 from bot.catalog.dimensions import ServiceTier
+from bot.catalog.pricing import PARTS
 from bot.catalog.schema import Mode, PriceEntry
 from bot.chat.cost import call_cost
 from bot.chat.types import Cost, Usage
@@ -20,7 +21,7 @@ from bot.console import build_engine
 from bot.guardrails.verdict import Hit
 from bot.settings import Settings
 from bot.store import keys
-from bot.usage.event import NANO, PARTS, Totals, to_nusd
+from bot.usage.event import NANO, Totals, to_nusd
 from bot.usage.ledger import ALL, Ledger
 from bot.usage.meter import Meter, actions
 
