@@ -31,7 +31,7 @@ class Prefs:
         self._set(keys.channel_prefs(team, channel), "model", model)
 
     def channel_tier(self, *, team: str, channel: str) -> str | None:
-        """The service tier calls from this channel ask for (`/bedrock tier <tier> channel`), or None."""
+        """The service tier calls from this channel ask for (`/bedrock tier <tier>`, admins), or None."""
         return self._get(keys.channel_prefs(team, channel), "tier")
 
     def set_channel_tier(self, *, team: str, channel: str, tier: str | None) -> None:
